@@ -1,0 +1,1 @@
+"""Importers: sources, formats and the ingest pipeline."""

@@ -1,0 +1,1 @@
+"""Import formats, one folder each."""

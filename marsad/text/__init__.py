@@ -1,0 +1,1 @@
+"""Text processing: normalisation, entities, language and script detection."""

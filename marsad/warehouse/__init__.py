@@ -1,0 +1,1 @@
+"""The posts warehouse: Parquet files queried with DuckDB."""
