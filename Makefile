@@ -1,0 +1,36 @@
+# marsad: `make demo` and `make test` work on a fresh clone; both create .venv if needed.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= demo-project
+
+.PHONY: demo test lint bench system-packages clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "marsad needs $(PYTHON) (Python 3.11) on PATH"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian packages the tests need (none yet; later: chromium, poppler-utils, fonts).
+system-packages:
+	@true
+
+demo: $(STAMP)
+	$(BIN)/marsad demo --dir $(DEMO_DIR)
+
+test: $(STAMP) system-packages
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check marsad tests bench scripts
+	$(BIN)/ruff format --check marsad tests bench scripts
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) bench/work .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,291 @@
+"""The `marsad` command."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import orjson
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from marsad import __version__
+from marsad.config import SPECS, ConfigError, Settings, load_settings, resolve_project
+from marsad.project import ProjectError, init_project, require_project
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console()
+errors = Console(stderr=True)
+
+TABULAR_FLAGS: tuple[tuple[str, str], ...] = (
+    ("text_column", "Column holding the post text."),
+    ("id_column", "Column holding the post id (default: a hash of text, author and date)."),
+    ("date_column", "Column holding the publication time."),
+    ("date_format", "strptime format of the date column (default: ISO 8601 and common forms)."),
+    ("timezone", "Time zone of dates written without one (default UTC)."),
+    ("platform", "Platform of every row (x, telegram, facebook, ...; default 'other')."),
+    ("platform_column", "Column holding the platform."),
+    ("author_id_column", "Column holding the author id."),
+    ("author_handle_column", "Column holding the author handle."),
+    ("author_name_column", "Column holding the author display name."),
+    ("url_column", "Column holding the post URL."),
+    ("lang_column", "Column holding a language code to keep instead of detecting one."),
+    ("delimiter", "CSV delimiter (default: sniffed among , ; tab |)."),
+)
+
+
+def project_option(func: F) -> F:
+    return click.option(
+        "--project",
+        "project",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Project folder (default: $MARSAD_PROJECT, else the current folder).",
+    )(func)
+
+
+def settings_for(project: Path | None, *, must_exist: bool = True) -> Settings:
+    try:
+        settings = load_settings(resolve_project(project, os.environ))
+        if must_exist:
+            require_project(settings)
+    except (ConfigError, ProjectError) as error:
+        raise click.ClickException(str(error)) from error
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="marsad")
+def main() -> None:
+    """marsad: a digital-rights observatory.
+
+    Import social-media posts into a project's warehouse, look at them, and (in later
+    versions) classify them, analyse them and publish reports.
+    """
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a project folder: config file, posts warehouse, database, rejects folder."""
+    try:
+        result = init_project(directory.expanduser().resolve())
+    except (ConfigError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+    verb = "Created" if result.created else "Already a project, kept as it was:"
+    console.print(f"{verb} [bold]{result.project_dir}[/bold]")
+
+
+@main.group()
+def config() -> None:
+    """Inspect the project's settings."""
+
+
+@config.command("show")
+@project_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def config_show(project: Path | None, as_json: bool) -> None:
+    """Print every effective setting and where its value came from."""
+    settings = settings_for(project, must_exist=False)
+    rows = [
+        (name, settings.get(name), settings.sources[name], SPECS[name].env)
+        for name in SPECS
+    ]
+    if as_json:
+        data = {name: {"value": v, "source": s, "env": e} for name, v, s, e in rows}
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    table = Table(title=f"Settings of {settings.project_dir}")
+    for column in ("setting", "value", "from", "environment variable"):
+        table.add_column(column)
+    for name, value, source, env in rows:
+        table.add_row(name, str(value), source, env)
+    console.print(table)
+
+
+def tabular_options(func: F) -> F:
+    for name, help_text in reversed(TABULAR_FLAGS):
+        flag = "--" + name.replace("_", "-")
+        func = click.option(flag, name, default=None, help=help_text)(func)
+    return func
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@project_option
+@click.option("--format", "format_key", default=None, help="Force a format (see `marsad formats`).")
+@click.option("--dataset", default=None, help="Dataset name stored with every imported post.")
+@click.option("--encoding", default=None, help="Text encoding of CSV/JSONL files (default: detected).")
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help='TOML file of per-file column mappings: [files."NAME"] tables of the options below.',
+)
+@tabular_options
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(
+    paths: tuple[Path, ...],
+    project: Path | None,
+    format_key: str | None,
+    dataset: str | None,
+    encoding: str | None,
+    mapping: Path | None,
+    quiet: bool,
+    as_json: bool,
+    **columns: str | None,
+) -> None:
+    """Import posts from files, folders, .gz and .zip archives (formats auto-detected).
+
+    All the files of one run are one import: the warehouse shows all of it or none of it.
+    Records that cannot be imported are listed, with file, line and reason, in a rejects file.
+    """
+    from marsad.ingest.pipeline import IngestOptions, Ingestor, load_mapping_file
+
+    settings = settings_for(project)
+    try:
+        per_file = load_mapping_file(mapping) if mapping else {}
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    options = IngestOptions(
+        dataset=dataset,
+        format_key=format_key,
+        columns={k: v for k, v in columns.items() if v is not None},
+        per_file=per_file,
+        encoding=encoding,
+    )
+    summary = _run_ingest(Ingestor(settings, options), list(paths), quiet or as_json)
+    if as_json:
+        click.echo(orjson.dumps(summary.as_dict(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        _print_summary(summary)
+
+
+def _run_ingest(ingestor: Any, paths: list[Path], quiet: bool) -> Any:
+    from marsad.warehouse import WarehouseError
+
+    sources = ingestor.sources(paths)
+    total = sum(source.size for source in sources)
+    progress = Progress(
+        TextColumn("[bold]importing"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        disable=quiet,
+        transient=False,
+    )
+    with progress:
+        task = progress.add_task("import", total=total)
+        ingestor.on_bytes = lambda n: progress.advance(task, n)
+        try:
+            return ingestor.run(sources)
+        except (WarehouseError, ConfigError, KeyError) as error:
+            raise click.ClickException(str(error)) from error
+
+
+def _print_summary(summary: Any) -> None:
+    table = Table(title=f"Import {summary.import_id}")
+    for column in ("files", "read", "new", "updated", "duplicate", "rejected"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        *(
+            f"{value:,}"
+            for value in (
+                summary.files,
+                summary.read,
+                summary.new,
+                summary.updated,
+                summary.duplicate,
+                summary.rejected,
+            )
+        )
+    )
+    console.print(table)
+    if summary.formats:
+        formats = ", ".join(f"{key} ({n})" for key, n in sorted(summary.formats.items()))
+        console.print(f"formats: {formats}")
+    if summary.files_skipped:
+        console.print(f"[yellow]{summary.files_skipped} file(s) skipped[/yellow]")
+    if summary.rejects_file:
+        console.print(f"[yellow]rejected records are listed in {summary.rejects_file}[/yellow]")
+
+
+@main.command()
+def formats() -> None:
+    """List the import formats marsad recognises."""
+    from marsad.ingest.registry import FORMATS, get_format
+
+    table = Table(title="Import formats")
+    table.add_column("key")
+    table.add_column("format")
+    for key in FORMATS:
+        table.add_row(key, get_format(key).title)
+    console.print(table)
+
+
+@main.command()
+@project_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def stats(project: Path | None, as_json: bool) -> None:
+    """Count the warehouse's posts by platform, language and month."""
+    from marsad.warehouse import Warehouse, WarehouseError
+
+    settings = settings_for(project)
+    try:
+        result = Warehouse(settings.warehouse_dir).stats()
+    except WarehouseError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(orjson.dumps(stats_as_dict(result), option=orjson.OPT_INDENT_2).decode())
+    else:
+        print_stats(result, settings.warehouse_dir, console)
+
+
+def stats_as_dict(result: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"total": result.total}
+    data["platform"] = dict(result.by_platform)
+    data["language"] = dict(result.by_lang)
+    data["month"] = dict(result.by_month)
+    return data
+
+
+def print_stats(result: Any, where: Path, out: Console) -> None:
+    out.print(f"[bold]{result.total:,}[/bold] posts in {where}")
+    groups = {"platform": result.by_platform, "language": result.by_lang, "month": result.by_month}
+    for name, rows in groups.items():
+        table = Table(title=f"by {name}")
+        table.add_column(name)
+        table.add_column("posts", justify="right")
+        for key, count in rows:
+            table.add_row(str(key), f"{count:,}")
+        out.print(table)
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-project"),
+    show_default=True,
+    help="Folder of the demo project (created if missing).",
+)
+def demo(directory: Path) -> None:
+    """Create a demo project, import the bundled sample exports and print the statistics."""
+    from marsad.demo.run import run_demo
+
+    run_demo(directory.expanduser().resolve(), console)

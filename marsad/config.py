@@ -1,0 +1,196 @@
+"""Typed settings: one TOML file per project plus MARSAD_* environment variables.
+
+Every setting is declared once in `SETTINGS` (name, type, default, help). Values are read in
+this order, the later winning: the default, the project's `marsad.toml`, the environment
+(`MARSAD_` + the dotted name upper-cased with dots as underscores, e.g. `MARSAD_DUCKDB_THREADS`).
+`load_settings` returns a frozen `Settings` that commands pass explicitly to what they call,
+and `Settings.sources` says where each value came from (`marsad config show`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "marsad.toml"
+PROJECT_ENV = "MARSAD_PROJECT"
+
+
+class ConfigError(ValueError):
+    """A setting could not be read; the message names the file or variable and the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    name: str  # dotted: "<table>.<key>" in the TOML file
+    type: type
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "MARSAD_" + self.name.upper().replace(".", "_")
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("project.name", str, "", "Name shown in reports and the web app."),
+    SettingSpec("warehouse.path", str, "warehouse", "Folder of the posts warehouse."),
+    SettingSpec(
+        "database.url",
+        str,
+        "sqlite:///marsad.sqlite3",
+        "Case database: sqlite:///FILE (relative to the project) or postgres://...",
+    ),
+    SettingSpec("ingest.rejects_path", str, "rejects", "Folder for rejected-records files."),
+    SettingSpec("ingest.batch_size", int, 20000, "Posts per batch written while importing."),
+    SettingSpec("ingest.dataset", str, "", "Dataset name given to imported posts by default."),
+    SettingSpec("duckdb.memory_limit", str, "2GB", "Memory DuckDB may use per query."),
+    SettingSpec("duckdb.threads", int, 0, "DuckDB threads; 0 means one per core."),
+)
+SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    project_dir: Path
+    values: Mapping[str, Any]
+    sources: Mapping[str, str]
+    column_mappings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def get(self, name: str) -> Any:
+        return self.values[name]
+
+    def path(self, name: str) -> Path:
+        """A path setting resolved against the project folder."""
+        return self.project_dir / str(self.values[name])
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.path("warehouse.path")
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.path("ingest.rejects_path")
+
+    @property
+    def database_url(self) -> str:
+        url = str(self.values["database.url"])
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url[len(prefix) :].startswith("/"):
+            return prefix + str(self.project_dir / url[len(prefix) :])
+        return url
+
+
+def resolve_project(option: str | Path | None, environ: Mapping[str, str]) -> Path:
+    """The project folder: the --project option, else MARSAD_PROJECT, else the current one."""
+    chosen = option or environ.get(PROJECT_ENV) or os.getcwd()
+    return Path(chosen).expanduser().resolve()
+
+
+def load_settings(project_dir: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    config_path = project_dir / CONFIG_FILE
+    document = read_toml(config_path) if config_path.exists() else {}
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for spec in SETTINGS:
+        values[spec.name], sources[spec.name] = _value_for(spec, document, environ, config_path)
+    if not values["project.name"]:
+        values["project.name"] = project_dir.name
+    return Settings(project_dir, values, sources, _column_mappings(document, config_path))
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from error
+
+
+def _value_for(
+    spec: SettingSpec, document: Mapping[str, Any], environ: Mapping[str, str], path: Path
+) -> tuple[Any, str]:
+    if spec.env in environ:
+        return _coerce(spec, environ[spec.env], f"environment variable {spec.env}"), (
+            f"env:{spec.env}"
+        )
+    table, key = spec.name.split(".", 1)
+    section = document.get(table, {})
+    if isinstance(section, Mapping) and key in section:
+        return _coerce(spec, section[key], f"{path} [{table}] {key}"), f"file:{path}"
+    return spec.default, "default"
+
+
+def _coerce(spec: SettingSpec, raw: Any, where: str) -> Any:
+    if spec.type is int:
+        if isinstance(raw, bool):
+            raise ConfigError(f"{where}: expected a whole number, got {raw!r}")
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: expected a whole number, got {raw!r}") from None
+    if not isinstance(raw, str):
+        raise ConfigError(f"{where}: expected text, got {raw!r}")
+    return raw
+
+
+def _column_mappings(document: Mapping[str, Any], path: Path) -> dict[str, dict[str, str]]:
+    """Column mappings for the CSV/JSONL reader: [ingest.columns] applies to every file,
+    [ingest.files."NAME"] to files with that base name."""
+    ingest = document.get("ingest", {})
+    if not isinstance(ingest, Mapping):
+        return {}
+    mappings: dict[str, dict[str, str]] = {}
+    if "columns" in ingest:
+        mappings["*"] = _string_table(ingest["columns"], f"{path} [ingest.columns]")
+    for name, table in dict(ingest.get("files", {})).items():
+        mappings[name] = _string_table(table, f'{path} [ingest.files."{name}"]')
+    return mappings
+
+
+def _string_table(table: Any, where: str) -> dict[str, str]:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: expected a table of option = value")
+    return {str(key): str(value) for key, value in table.items()}
+
+
+DEFAULT_CONFIG = """\
+# marsad project settings. Every value can also be set from the environment:
+# MARSAD_ + the name in capitals with dots as underscores (MARSAD_DUCKDB_THREADS=2).
+# `marsad config show` prints the effective values and where each came from.
+
+[project]
+name = "{name}"
+
+[warehouse]
+path = "warehouse"
+
+[database]
+url = "sqlite:///marsad.sqlite3"
+
+[ingest]
+rejects_path = "rejects"
+batch_size = 20000
+# dataset = "monitoring-2025"
+
+# Column mapping for CSV / JSONL files, for every file ...
+# [ingest.columns]
+# text_column = "message"
+# id_column = "message_id"
+# date_column = "date"
+# platform = "telegram"
+# ... or for files with a given name:
+# [ingest.files."channel_sheet.csv"]
+# text_column = "text"
+
+[duckdb]
+memory_limit = "2GB"
+threads = 0
+"""

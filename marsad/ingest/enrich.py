@@ -1,0 +1,28 @@
+"""Fill the text-derived fields of imported posts: normalised text, language, script and,
+where the platform gave none, hashtags, mentions and URLs found in the text."""
+
+from __future__ import annotations
+
+from marsad.posts import Post
+from marsad.text.features import analyse_text
+
+
+def enrich_post(post: Post) -> Post:
+    features = analyse_text(post.text)
+    if post.text_norm is None:
+        post.text_norm = features.text_norm
+    if post.lang is None:
+        post.lang = features.lang
+    if post.script is None:
+        post.script = features.script
+    if not post.hashtags:
+        post.hashtags = list(features.hashtags)
+    if not post.mentions:
+        post.mentions = list(features.mentions)
+    if not post.urls:
+        post.urls = list(features.urls)
+    return post
+
+
+def enrich_posts(posts: list[Post]) -> list[Post]:
+    return [enrich_post(post) for post in posts]

@@ -1,0 +1,27 @@
+"""X API v2 responses (JSON / JSONL). See README.md in this folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.ingest.formats.x_v2 import reader
+from marsad.posts import Post
+
+
+class XV2Format:
+    key = "x.v2"
+    title = "X API v2 responses (JSON / JSONL)"
+    platform = reader.PLATFORM
+
+    def sniff(self, sample: Sample) -> bool:
+        return reader.sniff(sample)
+
+    def read(self, source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
+        return reader.read(source, ctx)
+
+    def map_item(self, item: Item, ctx: Context) -> Post:
+        return reader.map_item(item, ctx)
+
+
+__all__ = ["XV2Format"]

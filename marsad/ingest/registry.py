@@ -1,0 +1,91 @@
+"""The import-format registry: key -> "module.path:ClassName", loaded lazily and cached.
+
+Detection tries the formats in registry order: the specific built-in formats, then formats
+that outside packages add through the `marsad.formats` entry-point group (entry name = key,
+value = "module:Class"), then the generic fallback formats (tabular) last. A built-in key
+cannot be replaced by an entry point.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from functools import cache
+from importlib.metadata import entry_points
+
+from marsad.ingest.base import Format, Sample
+
+ENTRY_POINT_GROUP = "marsad.formats"
+
+FORMATS: dict[str, str] = {
+    "x.v2": "marsad.ingest.formats.x_v2:XV2Format",
+    "tabular.v1": "marsad.ingest.formats.tabular:TabularFormat",
+}
+
+# Formats that accept almost any CSV/JSONL-looking file: tried after every other format.
+FALLBACK_KEYS: tuple[str, ...] = ("tabular.v1",)
+
+_REQUIRED = ("key", "title", "platform", "sniff", "read", "map_item")
+
+
+class FormatLoadError(ImportError):
+    """A registered format could not be imported or does not follow the Format contract."""
+
+
+@cache
+def format_specs() -> dict[str, str]:
+    """Every known format key -> "module:Class", in detection order."""
+    specs = {k: v for k, v in FORMATS.items() if k not in FALLBACK_KEYS}
+    for key, value in _plugin_specs().items():
+        specs.setdefault(key, value)
+    specs.update({k: FORMATS[k] for k in FALLBACK_KEYS})
+    return specs
+
+
+def _plugin_specs() -> dict[str, str]:
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+@cache
+def get_format(key: str) -> Format:
+    """The format registered under `key`; KeyError listing the known keys when there is none."""
+    specs = format_specs()
+    if key not in specs:
+        raise KeyError(f"unknown format {key!r}; known formats: {', '.join(specs)}")
+    return _load(key, specs[key])
+
+
+def _load(key: str, spec: str) -> Format:
+    module_name, _, class_name = spec.partition(":")
+    try:
+        fmt: Format = getattr(importlib.import_module(module_name), class_name)()
+    except (ImportError, AttributeError, TypeError) as exc:
+        raise FormatLoadError(f"format {key!r} ({spec}) could not be loaded: {exc}") from exc
+    missing = [name for name in _REQUIRED if not hasattr(fmt, name)]
+    if missing:
+        raise FormatLoadError(f"format {key!r} ({spec}) lacks {', '.join(missing)}")
+    if fmt.key != key:
+        raise FormatLoadError(f"format {key!r} ({spec}) calls itself {fmt.key!r}")
+    return fmt
+
+
+def all_formats() -> list[Format]:
+    """Every registered format, loaded, in detection order."""
+    return [get_format(key) for key in format_specs()]
+
+
+def detect_format(sample: Sample, options: Mapping[str, str]) -> Format | None:
+    """The format forced by options["format"], else the first format whose sniff accepts
+    the sample, else None."""
+    if options.get("format"):
+        return get_format(options["format"])
+    for fmt in all_formats():
+        if fmt.sniff(sample):
+            return fmt
+    return None
+
+
+def clear_cache() -> None:
+    """Forget loaded formats and entry points (for tests and long-lived processes)."""
+    format_specs.cache_clear()
+    get_format.cache_clear()

@@ -1,0 +1,53 @@
+"""The docs stay true: every command, setting, format and flag is documented."""
+
+from pathlib import Path
+
+import click
+import pytest
+
+from marsad.cli import TABULAR_FLAGS, main
+from marsad.config import SETTINGS
+from marsad.ingest.registry import FORMATS
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def command_paths(group: click.Group, prefix: str = "marsad") -> list[str]:
+    paths: list[str] = []
+    for name, command in group.commands.items():
+        paths.append(f"{prefix} {name}")
+        if isinstance(command, click.Group):
+            paths.extend(command_paths(command, f"{prefix} {name}"))
+    return paths
+
+
+@pytest.mark.parametrize("command", command_paths(main))
+def test_every_command_has_a_section_in_the_cli_docs(command: str) -> None:
+    assert f"### {command}\n" in (DOCS / "cli.md").read_text()
+
+
+@pytest.mark.parametrize("spec", SETTINGS, ids=lambda s: s.name)
+def test_every_setting_and_its_variable_is_documented(spec: object) -> None:
+    text = (DOCS / "configuration.md").read_text()
+    assert f"`{spec.name}`" in text  # type: ignore[attr-defined]
+    assert f"`{spec.env}`" in text  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("key", FORMATS)
+def test_every_import_format_is_in_the_importers_table(key: str) -> None:
+    assert f"`{key}`" in (DOCS / "importers.md").read_text()
+
+
+@pytest.mark.parametrize("flag", [name for name, _ in TABULAR_FLAGS])
+def test_every_column_option_is_documented(flag: str) -> None:
+    text = (DOCS / "importers.md").read_text()
+    assert f"`{flag}`" in text
+    assert f"--{flag.replace('_', '-')}" in (DOCS / "cli.md").read_text()
+
+
+def test_every_format_folder_has_a_readme() -> None:
+    formats = Path(__file__).resolve().parent.parent / "marsad" / "ingest" / "formats"
+    folders = [p for p in formats.iterdir() if p.is_dir() and not p.name.startswith("_")]
+    assert folders
+    for folder in folders:
+        assert (folder / "README.md").is_file(), folder
