@@ -284,6 +284,7 @@ def run_benchmark(posts: int, seed: int, console: Console, keep: bool) -> dict[s
             "posts": data.posts,
             "bytes": data.bytes,
             "seed": seed,
+            "generator": generator_version(),
             "generated_seconds": round(data.generated_seconds, 2)
             if data.generated_seconds is not None
             else None,

@@ -98,10 +98,7 @@ def config() -> None:
 def config_show(project: Path | None, as_json: bool) -> None:
     """Print every effective setting and where its value came from."""
     settings = settings_for(project, must_exist=False)
-    rows = [
-        (name, settings.get(name), settings.sources[name], SPECS[name].env)
-        for name in SPECS
-    ]
+    rows = [(name, settings.get(name), settings.sources[name], SPECS[name].env) for name in SPECS]
     if as_json:
         data = {name: {"value": v, "source": s, "env": e} for name, v, s, e in rows}
         click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
@@ -126,7 +123,9 @@ def tabular_options(func: F) -> F:
 @project_option
 @click.option("--format", "format_key", default=None, help="Force a format (see `marsad formats`).")
 @click.option("--dataset", default=None, help="Dataset name stored with every imported post.")
-@click.option("--encoding", default=None, help="Text encoding of CSV/JSONL files (default: detected).")
+@click.option(
+    "--encoding", default=None, help="Text encoding of CSV/JSONL files (default: detected)."
+)
 @click.option(
     "--mapping",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),

@@ -48,6 +48,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("ingest.rejects_path", str, "rejects", "Folder for rejected-records files."),
     SettingSpec("ingest.batch_size", int, 20000, "Posts per batch written while importing."),
     SettingSpec("ingest.dataset", str, "", "Dataset name given to imported posts by default."),
+    SettingSpec("ingest.workers", int, 0, "Processes converting a big import; 0: one per core."),
     SettingSpec("duckdb.memory_limit", str, "2GB", "Memory DuckDB may use per query."),
     SettingSpec("duckdb.threads", int, 0, "DuckDB threads; 0 means one per core."),
 )
@@ -178,6 +179,7 @@ url = "sqlite:///marsad.sqlite3"
 [ingest]
 rejects_path = "rejects"
 batch_size = 20000
+workers = 0
 # dataset = "monitoring-2025"
 
 # Column mapping for CSV / JSONL files, for every file ...

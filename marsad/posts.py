@@ -149,7 +149,7 @@ def to_utc(value: datetime) -> datetime:
 
 COLUMN_NAMES: tuple[str, ...] = tuple(POST_SCHEMA.names)
 _POST_FIELDS = {f.name for f in fields(Post)}
-assert _POST_FIELDS == set(COLUMN_NAMES), "Post and POST_SCHEMA must have the same fields"
+assert set(COLUMN_NAMES) == _POST_FIELDS, "Post and POST_SCHEMA must have the same fields"
 
 
 def _column_value(post: Post, name: str) -> object:

@@ -29,7 +29,7 @@ def test_the_file_overrides_defaults_and_the_environment_overrides_the_file(
 
 
 def test_it_names_the_variable_when_a_number_is_not_a_number(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="MARSAD_INGEST_BATCH_SIZE.*whole number"):
+    with pytest.raises(ConfigError, match=r"MARSAD_INGEST_BATCH_SIZE.*whole number"):
         load_settings(tmp_path, environ={"MARSAD_INGEST_BATCH_SIZE": "many"})
 
 

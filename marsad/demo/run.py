@@ -28,9 +28,7 @@ def run_demo(project_dir: Path, console: Console) -> None:
     init_project(project_dir)
     settings = load_settings(project_dir)
     data_dir = demo_data_dir()
-    options = IngestOptions(
-        dataset="demo", per_file=load_mapping_file(data_dir / MAPPINGS_FILE)
-    )
+    options = IngestOptions(dataset="demo", per_file=load_mapping_file(data_dir / MAPPINGS_FILE))
     summary = ingest(demo_exports(data_dir), settings, options)
     console.print(
         f"[bold]Demo project[/bold] {project_dir}: imported {summary.files} files, "

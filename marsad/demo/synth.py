@@ -1524,8 +1524,11 @@ def generate_table_rows(
 
 def _telegram_row(rows: _Rows, i: int, when: datetime) -> dict[str, str]:
     rng = rows.rng
-    channel, lang_key, categories = _pick(rng, _CHANNELS)
-    msg_id = rows.counters.get(channel, 1000 + rng.randrange(20_000)) + 1 + rng.randrange(40)
+    index = int(rng.random() * len(_CHANNELS))
+    channel, lang_key, categories = _CHANNELS[index]
+    # Message ids count per channel; distinct ranges keep (platform, message_id) unique here.
+    first = 1000 + 50_000 * index + rng.randrange(20_000)
+    msg_id = rows.counters.get(channel, first) + 1 + rng.randrange(40)
     rows.counters[channel] = msg_id
     sentences = 2 if rng.random() < 0.2 else 1
     return {

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from marsad.posts import Post
@@ -33,6 +34,7 @@ class SourceFile:
     opener: Any  # Callable[[], IO[bytes]]; Any keeps frozen dataclasses simple for mypy
     size: int  # bytes on disk (compressed size for .gz / zip members), for progress
     mtime: datetime  # modification time, timezone-aware UTC
+    path: Path | None = None  # the plain file on disk, when it is one (it can then be split)
 
     def open(self) -> IO[bytes]:
         stream: IO[bytes] = self.opener()
@@ -94,6 +96,12 @@ class Format(Protocol):
     def read(self, source: SourceFile, ctx: Context) -> Iterator[Item | Reject]: ...
 
     def map_item(self, item: Item, ctx: Context) -> Post: ...
+
+    def splittable(self, source: SourceFile) -> bool:
+        """True when the file holds one record per line and no state carries from one line
+        to the next, so that parts of it may be read in parallel (each part starting at a
+        line); its record numbers must then be line numbers."""
+        ...
 
 
 def excerpt(value: bytes | str, limit: int = 200) -> str:

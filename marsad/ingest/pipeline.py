@@ -3,15 +3,21 @@
 One run of `ingest` is one warehouse import: it is committed whole at the end, so readers
 never see half of it, and a run killed mid-way leaves the warehouse as it was. Records that
 cannot be imported are counted and written, with file, record and reason, to a rejects file.
+
+The files are planned into chunks (big JSONL files into line-aligned parts); chunks are
+converted to Arrow batches by worker processes when the import is big enough to gain from
+them (`ingest.workers`), otherwise in this process, and always staged in chunk order.
 """
 
 from __future__ import annotations
 
-import io
+import multiprocessing
+import os
 import secrets
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -19,15 +25,19 @@ from typing import IO, Any
 import orjson
 
 from marsad.config import Settings, read_toml
-from marsad.ingest.base import Context, Format, Item, Reject, SourceFile
-from marsad.ingest.enrich import enrich_posts
+from marsad.ingest import chunks as chunking
+from marsad.ingest.base import Context, Reject, SourceFile
+from marsad.ingest.chunks import Chunk
+from marsad.ingest.convert import ChunkResult, convert_chunk, read_batches, read_rejects
 from marsad.ingest.registry import detect_format
+from marsad.ingest.scratch import scratch_folder
 from marsad.ingest.sources import iter_sources, read_sample
-from marsad.posts import Post, PostError, posts_to_table
-from marsad.warehouse import MergeResult, Warehouse
+from marsad.warehouse import ImportTransaction, MergeResult, Warehouse
 
-MAP_ERRORS = (PostError, KeyError, TypeError, ValueError, AttributeError, IndexError)
 ProgressCallback = Callable[[int], None]
+# Below this many bytes an import runs in this process: starting workers would cost more.
+PARALLEL_MIN_BYTES = 2 * chunking.PART_BYTES
+SCRATCH_DIR = ".scratch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,42 +100,6 @@ class RejectsWriter:
             self._handle.close()
 
 
-class _CountingRaw(io.RawIOBase):
-    """A binary stream that reports how many bytes were read through it."""
-
-    def __init__(self, inner: IO[bytes], on_bytes: ProgressCallback) -> None:
-        self._inner = inner
-        self._on_bytes = on_bytes
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._inner.read(len(buffer))
-        buffer[: len(data)] = data
-        self._on_bytes(len(data))
-        return len(data)
-
-    def close(self) -> None:
-        self._inner.close()
-        super().close()
-
-
-def _counted(source: SourceFile, on_bytes: ProgressCallback) -> SourceFile:
-    budget = [source.size]
-
-    def report(n: int) -> None:  # never report more than the file's size on disk
-        step = min(n, budget[0])
-        budget[0] -= step
-        if step:
-            on_bytes(step)
-
-    def opener() -> IO[bytes]:
-        return io.BufferedReader(_CountingRaw(source.open(), report), buffer_size=1 << 20)
-
-    return replace(source, opener=opener)
-
-
 class Ingestor:
     """One import run over a list of paths into one warehouse."""
 
@@ -142,6 +116,7 @@ class Ingestor:
         rejects_path = settings.rejects_dir / f"{self.summary.import_id}.rejects.jsonl"
         self.rejects = RejectsWriter(rejects_path)
         self.batch_size = int(settings.get("ingest.batch_size"))
+        self.workers = int(settings.get("ingest.workers")) or os.cpu_count() or 1
 
     def sources(self, paths: Sequence[Path]) -> list[SourceFile]:
         found: list[SourceFile] = []
@@ -158,10 +133,14 @@ class Ingestor:
             memory_limit=str(self.settings.get("duckdb.memory_limit")),
             threads=int(self.settings.get("duckdb.threads")) or None,
         )
+        scratch_root = self.settings.project_dir / SCRATCH_DIR
         try:
-            with warehouse.begin_import() as txn:
-                for batch in self._batches(sources):
-                    txn.add(posts_to_table(enrich_posts(batch)))
+            with (
+                scratch_folder(scratch_root, self.summary.import_id) as scratch,
+                warehouse.begin_import() as txn,
+            ):
+                for result in self._convert(self.plan(sources), scratch):
+                    self._stage(result, txn)
                 self._count_merge(txn.commit())
         finally:
             self.rejects.close()
@@ -169,47 +148,64 @@ class Ingestor:
             self.summary.rejects_file = self.rejects.path
         return self.summary
 
-    def _batches(self, sources: Sequence[SourceFile]) -> Iterator[list[Post]]:
-        batch: list[Post] = []
-        for source in sources:
-            for post in self._posts(source):
-                batch.append(post)
-                if len(batch) >= self.batch_size:
-                    yield batch
-                    batch = []
-        if batch:
-            yield batch
-
-    def _posts(self, source: SourceFile) -> Iterator[Post]:
-        options = self._options_for(source)
-        fmt = detect_format(read_sample(source), options)
-        if fmt is None:
-            self._reject_file(Reject(source.name, None, "not a format marsad can read"))
-            return
-        self.summary.files += 1
-        self.summary.formats[fmt.key] += 1
+    def plan(self, sources: Sequence[SourceFile]) -> list[Chunk]:
+        """The chunks to convert: each readable file, big JSONL files in parts."""
+        planned: list[Chunk] = []
         dataset = self.options.dataset or str(self.settings.get("ingest.dataset")) or None
-        ctx = Context(source.name, source.mtime, dataset, options)
-        yield from self._map_all(fmt, _counted(source, self.on_bytes), ctx)
-
-    def _map_all(self, fmt: Format, source: SourceFile, ctx: Context) -> Iterator[Post]:
-        for entry in fmt.read(source, ctx):
-            if isinstance(entry, Reject):
-                self.summary.read += entry.record is not None  # a record that failed to parse
-                self._reject(entry)
+        for source in sources:
+            options = self._options_for(source)
+            fmt = detect_format(read_sample(source), options)
+            if fmt is None:
+                self._reject_file(Reject(source.name, None, "not a format marsad can read"))
                 continue
-            self.summary.read += 1
-            post = self._map_one(fmt, entry, ctx)
-            if post is not None:
-                yield post
+            self.summary.files += 1
+            self.summary.formats[fmt.key] += 1
+            ctx = Context(source.name, source.mtime, dataset, options)
+            splittable = bool(getattr(fmt, "splittable", lambda s: False)(source))
+            planned.extend(chunking.plan(source, fmt.key, ctx, splittable))
+        return planned
 
-    def _map_one(self, fmt: Format, item: Item, ctx: Context) -> Post | None:
-        try:
-            return fmt.map_item(item, ctx)
-        except MAP_ERRORS as error:
-            reason = str(error) if isinstance(error, PostError) else _describe(error)
-            self._reject(Reject(ctx.file, item.record, reason, _raw_excerpt(item.raw)))
-            return None
+    def _convert(self, planned: list[Chunk], scratch: Path) -> Iterator[ChunkResult]:
+        total = sum(chunk.size for chunk in planned)
+        if self.workers <= 1 or len(planned) < 2 or total < PARALLEL_MIN_BYTES:
+            for index, chunk in enumerate(planned):
+                yield convert_chunk(chunk, _stem(scratch, index), self.batch_size, self.on_bytes)
+            return
+        yield from self._convert_in_workers(planned, scratch)
+
+    def _convert_in_workers(self, planned: list[Chunk], scratch: Path) -> Iterator[ChunkResult]:
+        """Chunks converted by worker processes, yielded in plan order; at most two chunks
+        per worker wait at a time, which bounds the scratch space used."""
+        context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        workers = min(self.workers, len(planned))
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            pending: deque[tuple[Chunk, Future[ChunkResult]]] = deque()
+            for index, chunk in enumerate(planned):
+                pending.append(
+                    (
+                        chunk,
+                        pool.submit(convert_chunk, chunk, _stem(scratch, index), self.batch_size),
+                    )
+                )
+                if len(pending) >= 2 * workers:
+                    yield self._finished(*pending.popleft())
+            while pending:
+                yield self._finished(*pending.popleft())
+
+    def _finished(self, chunk: Chunk, future: Future[ChunkResult]) -> ChunkResult:
+        result = future.result()
+        self.on_bytes(chunk.size)
+        return result
+
+    def _stage(self, result: ChunkResult, txn: ImportTransaction) -> None:
+        for batch in read_batches(result.batches_path):
+            txn.add(batch)
+        for reject in read_rejects(result.rejects_path):
+            self.rejects.write(reject)
+        self.summary.read += result.read
+        self.summary.rejected += result.rejected
+        result.batches_path.unlink(missing_ok=True)
+        result.rejects_path.unlink(missing_ok=True)
 
     def _options_for(self, source: SourceFile) -> dict[str, str]:
         base_name = source.name.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
@@ -225,10 +221,6 @@ class Ingestor:
             options["encoding"] = self.options.encoding
         return options
 
-    def _reject(self, reject: Reject) -> None:
-        self.summary.rejected += 1
-        self.rejects.write(reject)
-
     def _reject_file(self, reject: Reject) -> None:
         self.summary.files_skipped += 1
         self.rejects.write(reject)
@@ -239,21 +231,8 @@ class Ingestor:
         self.summary.duplicate = result.duplicate
 
 
-def _describe(error: Exception) -> str:
-    if isinstance(error, KeyError):
-        return f"missing field {error.args[0]!r}" if error.args else "missing field"
-    return f"{type(error).__name__}: {error}"
-
-
-def _raw_excerpt(raw: object) -> str:
-    from marsad.ingest.base import excerpt
-
-    if isinstance(raw, tuple) and raw:  # (record, lookup tables): show the record only
-        raw = raw[0]
-    try:
-        return excerpt(orjson.dumps(raw, default=str))
-    except TypeError:
-        return excerpt(repr(raw))
+def _stem(scratch: Path, index: int) -> Path:
+    return scratch / f"chunk-{index:06d}"
 
 
 def ingest(

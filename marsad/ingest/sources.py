@@ -108,7 +108,7 @@ def _file_sources(path: Path) -> Iterator[SourceFile | Reject]:
     elif lower.endswith(".gz"):
         yield from _gzip_source(path, stat.st_size, mtime)
     else:
-        yield SourceFile(str(path), partial(_open_file, path), stat.st_size, mtime)
+        yield SourceFile(str(path), partial(_open_file, path), stat.st_size, mtime, path)
 
 
 def _open_file(path: Path) -> IO[bytes]:

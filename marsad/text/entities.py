@@ -3,8 +3,9 @@
 Each list keeps the order of first appearance, drops exact repeats, and keeps the spelling
 as written (no case change, no '#' or '@').
 
-- URLs: `http://`, `https://` (any case) and `www.` addresses, up to whitespace, quotes,
-  angle brackets, Arabic punctuation, emoji or invisible controls; trailing punctuation
+- URLs: `http://`, `https://` (any case) and `www.` addresses, made of ASCII URL characters
+  and letters and digits of any script (so they end at whitespace, quotes, angle brackets,
+  Arabic punctuation, emoji or invisible controls); trailing punctuation
   (`. , ! ? ; : … ) ] } ' "` and their Arabic and typographic forms) is not part of the URL,
   except a closing parenthesis that closes one opened inside it (Wikipedia-style links).
   URLs are found first and blanked out, so a '#' or '@' inside one is never an entity.
@@ -49,27 +50,26 @@ def _mark_ranges() -> str:
 
 _MARKS = _mark_ranges()
 _HEBREW_LETTER = "\u05d0-\u05ea"
-_TAG_CHAR = (
-    f"[\\w{_MARKS}]"
+# Runs of word characters and marks, Hebrew punctuation between Hebrew letters, and ZWNJ or
+# ZWJ before a word character. (A run inside the group keeps the repeat a fast C loop.)
+_TAG_PART = (
+    f"[\\w{_MARKS}]+"
     f"|(?<=[{_HEBREW_LETTER}])[\u05f3\u05f4\u05be](?=[{_HEBREW_LETTER}])"
     "|[\u200c\u200d](?=\\w)"
 )
-_HASHTAG_RE = re.compile(f"[#＃](?<![\\w&{_MARKS}][#＃])((?:{_TAG_CHAR})+)")
+_HASHTAG_RE = re.compile(f"[#＃](?<![\\w&{_MARKS}][#＃])((?:{_TAG_PART})+)")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _MENTION_RE = re.compile(r"[@＠](?<![\w@＠][@＠])([A-Za-z0-9_]+)")
 
-# A URL ends at whitespace, quotes, angle brackets, Arabic punctuation, CJK punctuation,
-# invisible controls, emoji and other symbols.
-_URL_STOP = (
-    '\\s<>"«»“”‘’„‹›،؛؟'
-    "\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-    "\u2190-\u2bff\u3000-\u303f\ufe0f\U0001f000-\U0001faff"
-)
+# The characters a URL may hold: ASCII ones, and letters and digits of any script (IRIs). So
+# a URL ends at whitespace, quotes, angle brackets, Arabic punctuation, invisible controls
+# and emoji.
+_URL_CHAR = r"[\w\-.~:/?#\[\]@!$&'()*+,;=%]"
 # The pattern starts with a plain class so that the regex engine skips ahead in C to the
 # next h or w; the lookbehinds then check which prefix it is.
 _URL_RE = re.compile(
     r"([HhWw](?:(?<=[Hh])[Tt][Tt][Pp][Ss]?://|(?<![\w.@/-][Ww])(?<=[Ww])[Ww][Ww]\.)(?=\w)"
-    f"[^{_URL_STOP}]+)"
+    f"{_URL_CHAR}+)"
 )
 _URL_TRAILING = ".,;:!?…}'\"*~—–»”’؟،؛۔"
 _URL_CLOSERS = {")": "(", "]": "["}
@@ -116,14 +116,14 @@ def remove_urls_and_mentions(text: str) -> str:
 
 
 def _might_hold_url(text: str) -> bool:
-    return "://" in text or "ww." in text or "WW." in text
+    return "://" in text or "ww." in text or "WW." in text or "Ww." in text or "wW." in text
 
 
 def _split_urls(text: str) -> tuple[str, list[str]]:
     """The text with its URLs blanked out, and the URLs (trimmed, de-duplicated)."""
     if not _might_hold_url(text):
         return text, []
-    parts = _URL_RE.split(text)
+    parts = _URL_RE.split(text)  # text, URL, text, URL, ..., text
     if len(parts) == 1:
         return text, []
     return " ".join(parts[0::2]), _unique([_trim_url(url) for url in parts[1::2]])

@@ -75,8 +75,10 @@ _ODD_SPACE_RE = re.compile(
 
 
 def normalize_arabic(text: str) -> str:
-    """Arabic-script rules only: marks and tatweel removed, letter variants unified, digits
-    made ASCII, elongated Arabic letters shortened to two (see the module docstring)."""
+    """Arabic-script rules only: harakat, superscript alef, Quranic marks and tatweel
+    removed; أ إ آ ٱ -> ا, ى ئ ی -> ي, ة -> ه, ؤ -> و, ک -> ك; Arabic-Indic and Eastern
+    digits -> 0-9; presentation forms (ﻻ, ﷲ) expanded; runs of one Arabic letter shortened
+    to two (see the module docstring). Other scripts are left alone."""
     if _ARABIC_BLOCK_RE.search(text) is None and _ARABIC_PRESENTATION_RE.search(text) is None:
         return text
     text = _ARABIC_PRESENTATION_RE.sub(_compatibility_form, text)
@@ -96,8 +98,9 @@ def normalize_hebrew(text: str) -> str:
 def normalize(text: str) -> str:
     """The normalised form used for classification and search (`Post.text_norm`).
 
-    Unicode NFKC; zero-width and bidi controls removed; the Arabic and Hebrew rules (both,
-    always: they touch disjoint code points); case folded; letter runs of three or more
+    Unicode NFKC; zero-width and bidi controls removed (with the soft hyphen, the word
+    joiner and the Arabic letter mark); the Arabic and Hebrew rules (both, always: they
+    touch disjoint code points); case folded; letter runs of three or more, in any script,
     shortened to two; whitespace runs made one space; stripped. URLs are treated like any
     other text (lower-cased): use the extracted `urls` for links.
     """

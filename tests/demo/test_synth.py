@@ -306,6 +306,7 @@ def test_bundled_telegram_sheet_is_a_utf8_bom_csv() -> None:
     assert len(rows) == 80
     assert list(rows[0]) == ["message_id", "date", "channel", "text", "link"]
     assert all(r["link"] == f"https://t.me/{r['channel']}/{r['message_id']}" for r in rows)
+    assert len({r["message_id"] for r in rows}) == 80  # unique as (platform, id)
     assert language_families([r["text"] for r in rows]) == {"ar", "he", "en"}
 
 
@@ -341,3 +342,20 @@ def test_bundled_files_are_small_and_documented() -> None:
         if path.name != "README.md":
             assert f"`{path.name}`" in readme
     assert "synthetic" in readme and "x.v2" in readme and "tabular.v1" in readme
+
+
+def test_the_bundled_exports_import_without_rejects_or_duplicates(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from marsad.cli import main
+
+    project = tmp_path / "proj"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(project)]).exit_code == 0
+    exports = sorted(str(p) for p in DATA.iterdir() if p.name not in ("README.md", "mappings.toml"))
+    args = [*exports, "--project", str(project), "--mapping", str(DATA / "mappings.toml")]
+    result = runner.invoke(main, ["ingest", *args, "--quiet", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = orjson.loads(result.stdout)
+    assert summary["read"] == summary["new"] == 300 + 50 + 80 + 60
+    assert summary["rejected"] == summary["duplicate"] == 0

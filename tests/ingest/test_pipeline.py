@@ -72,11 +72,15 @@ def test_a_mixed_folder_imports_in_one_run_with_a_correct_summary(
     assert Warehouse(project.warehouse_dir).count() == 4
 
 
-def test_imported_posts_carry_language_script_and_normalised_text(project: Settings, tmp_path: Path) -> None:
+def test_imported_posts_carry_language_script_and_normalised_text(
+    project: Settings, tmp_path: Path
+) -> None:
     path = write_jsonl(tmp_path / "p.jsonl", [page(*(tweet(i, t) for i, t in enumerate(TEXTS)))])
     ingest([path], project, IngestOptions(dataset="may-2025"))
     con = Warehouse(project.warehouse_dir).connect()
-    rows = con.execute("SELECT lang, script, hashtags, dataset FROM posts ORDER BY post_id").fetchall()
+    rows = con.execute(
+        "SELECT lang, script, hashtags, dataset FROM posts ORDER BY post_id"
+    ).fetchall()
     assert rows == [
         ("ar", "arab", ["حرية_التعبير"], "may-2025"),
         ("he", "hebr", ["צנזורה"], "may-2025"),
@@ -96,7 +100,9 @@ def test_a_newer_overlapping_export_updates_metrics(project: Settings, tmp_path:
     old = write_jsonl(tmp_path / "old.jsonl", [page(tweet(1, TEXTS[0], likes=None))])
     os.utime(old, (1_700_000_000, 1_700_000_000))
     ingest([old], project, IngestOptions())
-    new = write_jsonl(tmp_path / "new.jsonl", [page(tweet(1, TEXTS[0], likes=90), tweet(2, TEXTS[1]))])
+    new = write_jsonl(
+        tmp_path / "new.jsonl", [page(tweet(1, TEXTS[0], likes=90), tweet(2, TEXTS[1]))]
+    )
     summary = ingest([new], project, IngestOptions())
     assert (summary.new, summary.updated, summary.duplicate) == (1, 1, 0)
     con = Warehouse(project.warehouse_dir).connect()
@@ -104,17 +110,24 @@ def test_a_newer_overlapping_export_updates_metrics(project: Settings, tmp_path:
     assert likes == [(90,), (1,)]
 
 
-def test_bad_records_are_rejected_with_file_line_and_reason(project: Settings, tmp_path: Path) -> None:
+def test_bad_records_are_rejected_with_file_line_and_reason(
+    project: Settings, tmp_path: Path
+) -> None:
     path = tmp_path / "mixed.jsonl"
     good = orjson.dumps(page(tweet(1, TEXTS[0]))).decode()
     no_id = dict(tweet(2, TEXTS[1]))
     del no_id["id"]
-    path.write_text("\n".join([good, '{"data": [', orjson.dumps(page(no_id)).decode(), good]) + "\n")
+    path.write_text(
+        "\n".join([good, '{"data": [', orjson.dumps(page(no_id)).decode(), good]) + "\n"
+    )
     summary = ingest([path], project, IngestOptions())
     assert (summary.read, summary.new, summary.duplicate, summary.rejected) == (4, 1, 1, 2)
     assert summary.rejects_file is not None
     rejects = [orjson.loads(line) for line in summary.rejects_file.read_bytes().splitlines()]
-    assert [(r["file"].endswith("mixed.jsonl"), r["record"]) for r in rejects] == [(True, 2), (True, 3)]
+    assert [(r["file"].endswith("mixed.jsonl"), r["record"]) for r in rejects] == [
+        (True, 2),
+        (True, 3),
+    ]
     assert all(r["reason"] for r in rejects)
 
 
@@ -133,8 +146,18 @@ def test_a_missing_path_and_an_unknown_file_are_skipped_and_listed(
 def test_cli_ingest_prints_the_summary_as_json(project: Settings, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "p.jsonl", [page(tweet(1, TEXTS[0]))])
     out = subprocess.run(
-        [sys.executable, "-m", "marsad", "ingest", str(path), "--project", str(project.project_dir), "--json"],
-        capture_output=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "marsad",
+            "ingest",
+            str(path),
+            "--project",
+            str(project.project_dir),
+            "--json",
+        ],
+        capture_output=True,
+        check=True,
     )
     summary = orjson.loads(out.stdout)
     assert (summary["read"], summary["new"], summary["rejected"]) == (1, 1, 0)
@@ -146,13 +169,31 @@ def test_cli_ingest_applies_column_flags_to_csv(project: Settings, tmp_path: Pat
         "msg,when,chan\nקריאה לפגוע בתושבי הכפר,2025-03-02 09:00:00,ערוץ_לדוגמה\n", encoding="utf-8"
     )
     subprocess.run(
-        [sys.executable, "-m", "marsad", "ingest", str(sheet), "--project", str(project.project_dir),
-         "--text-column", "msg", "--date-column", "when", "--author-handle-column", "chan",
-         "--platform", "telegram", "--quiet"],
-        capture_output=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "marsad",
+            "ingest",
+            str(sheet),
+            "--project",
+            str(project.project_dir),
+            "--text-column",
+            "msg",
+            "--date-column",
+            "when",
+            "--author-handle-column",
+            "chan",
+            "--platform",
+            "telegram",
+            "--quiet",
+        ],
+        capture_output=True,
+        check=True,
     )
     con = Warehouse(project.warehouse_dir).connect()
-    row = con.execute("SELECT platform, author_handle, lang, created_at::VARCHAR FROM posts").fetchone()
+    row = con.execute(
+        "SELECT platform, author_handle, lang, created_at::VARCHAR FROM posts"
+    ).fetchone()
     assert row == ("telegram", "ערוץ_לדוגמה", "he", "2025-03-02 09:00:00+00")
 
 
@@ -166,8 +207,17 @@ def test_a_killed_import_leaves_the_warehouse_whole_and_a_rerun_completes(
     write_x_v2_jsonl(big, 30_000)
     small = write_jsonl(tmp_path / "small.jsonl", [page(tweet(1, TEXTS[0]))])
     ingest([small], project, IngestOptions())
-    command = [sys.executable, "-m", "marsad", "ingest", str(big), str(small),
-               "--project", str(project.project_dir), "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "marsad",
+        "ingest",
+        str(big),
+        str(small),
+        "--project",
+        str(project.project_dir),
+        "--quiet",
+    ]
     env = {**os.environ, "MARSAD_INGEST_BATCH_SIZE": "2000"}
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staging = project.warehouse_dir / "staging"

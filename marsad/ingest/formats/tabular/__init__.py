@@ -23,5 +23,9 @@ class TabularFormat:
     def map_item(self, item: Item, ctx: Context) -> Post:
         return reader.map_item(item, ctx)
 
+    def splittable(self, source: SourceFile) -> bool:
+        """Never: the header (CSV) or the first record (JSONL) decides the columns."""
+        return False
+
 
 __all__ = ["TabularFormat"]

@@ -23,5 +23,9 @@ class XV2Format:
     def map_item(self, item: Item, ctx: Context) -> Post:
         return reader.map_item(item, ctx)
 
+    def splittable(self, source: SourceFile) -> bool:
+        """JSONL files: every line is a page or a tweet on its own."""
+        return source.name.lower().endswith(reader.LINE_NAMES)
+
 
 __all__ = ["XV2Format"]
