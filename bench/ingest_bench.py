@@ -25,6 +25,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -129,22 +130,74 @@ def ensure_dataset(posts: int, seed: int, console: Console) -> Dataset:
 
 
 def measure(command: list[str], cwd: Path = REPO) -> Measured:
-    """Run `command`, wait for it with os.wait4, and return its wall time and peak RSS."""
+    """Run `command`, wait for it with os.wait4, and return its wall time and peak memory:
+    the larger of its own peak RSS and the peak of the summed RSS of it and every process it
+    started (sampled every 20 ms), so worker processes count too."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        sampler = TreeSampler(process.pid)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return Measured(
             seconds=seconds,
-            peak_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+            peak_rss_mib=max(usage.ru_maxrss, sampler.peak_kib) / 1024,  # KiB on Linux
             returncode=process.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
         )
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed resident memory of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_kib = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(self.interval):
+            self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def tree_rss_kib(root: int) -> int:
+    """Resident memory (KiB) of `root` and its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            parent, kib = _ppid_and_rss(entry)
+            if parent is not None:
+                children.setdefault(parent, []).append(int(entry.name))
+                rss[int(entry.name)] = kib
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def _ppid_and_rss(entry: Path) -> tuple[int | None, int]:
+    try:
+        status = (entry / "status").read_text()
+    except OSError:
+        return None, 0
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    kib = int(fields.get("VmRSS", "0 kB").split()[0])
+    return int(fields.get("PPid", "0").strip() or 0), kib
 
 
 def marsad(*args: str) -> list[str]:
