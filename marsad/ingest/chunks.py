@@ -112,5 +112,5 @@ def plan(source: SourceFile, format_key: str, ctx: Context, splittable: bool) ->
         return [Chunk(source, format_key, ctx)]
     return [
         Chunk(source, format_key, ctx, start, end, first_line)
-        for start, end, first_line in split_lines(source.path)
+        for start, end, first_line in split_lines(source.path, PART_BYTES)
     ]
