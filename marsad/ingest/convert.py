@@ -24,6 +24,7 @@ from marsad.ingest.base import Context, Format, Item, Reject, SourceFile, excerp
 from marsad.ingest.chunks import Chunk
 from marsad.ingest.enrich import enrich_posts
 from marsad.ingest.registry import get_format
+from marsad.ingest.rejects import RejectsWriter
 from marsad.posts import POST_SCHEMA, Post, PostError, posts_to_table
 
 MAP_ERRORS = (PostError, KeyError, TypeError, ValueError, AttributeError, IndexError)
@@ -62,7 +63,7 @@ def convert_chunk(
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of short-lived containers: the cyclic collector only slows us
     try:
-        with _RejectSink(result.rejects_path) as rejects:
+        with RejectsWriter(result.rejects_path) as rejects:
             batches = _batches(chunk, counts, rejects, batch_size, on_bytes)
             _write_batches(result.batches_path, batches)
     finally:
@@ -86,7 +87,7 @@ def _write_batches(path: Path, tables: Iterator[pa.Table]) -> None:
 def _batches(
     chunk: Chunk,
     counts: _Counts,
-    rejects: _RejectSink,
+    rejects: RejectsWriter,
     batch_size: int,
     on_bytes: ProgressCallback | None,
 ) -> Iterator[pa.Table]:
@@ -105,7 +106,7 @@ def _batches(
 
 
 def _posts(
-    fmt: Format, source: SourceFile, chunk: Chunk, counts: _Counts, rejects: _RejectSink
+    fmt: Format, source: SourceFile, chunk: Chunk, counts: _Counts, rejects: RejectsWriter
 ) -> Iterator[Post]:
     shift = chunk.first_line - 1
     ctx = chunk.ctx
@@ -154,26 +155,6 @@ def _raw_excerpt(raw: object) -> str:
         return excerpt(repr(raw))
 
 
-class _RejectSink:
-    """Rejects as JSON lines; the file is created only when the first one arrives."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handle: IO[bytes] | None = None
-
-    def write(self, reject: Reject) -> None:
-        if self._handle is None:
-            self._handle = self.path.open("ab")
-        self._handle.write(orjson.dumps(reject.as_dict()) + b"\n")
-
-    def __enter__(self) -> _RejectSink:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._handle is not None:
-            self._handle.close()
-
-
 class _CountingRaw(io.RawIOBase):
     """A binary stream that reports how many bytes were read through it."""
 
@@ -211,16 +192,6 @@ def counted(source: SourceFile, size: int, on_bytes: ProgressCallback) -> Source
         return io.BufferedReader(_CountingRaw(source.open(), report), buffer_size=1 << 20)
 
     return replace(source, opener=opener)
-
-
-def read_rejects(path: Path) -> Iterator[Reject]:
-    """The rejects a chunk wrote, back as Reject objects."""
-    if not path.exists():
-        return
-    with path.open("rb") as handle:
-        for line in handle:
-            data = orjson.loads(line)
-            yield Reject(data["file"], data["record"], data["reason"], data["excerpt"])
 
 
 def read_batches(path: Path) -> Iterator[pa.RecordBatch]:

@@ -20,16 +20,15 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
-
-import orjson
+from typing import Any
 
 from marsad.config import Settings, read_toml
 from marsad.ingest import chunks as chunking
 from marsad.ingest.base import Context, Reject, SourceFile
 from marsad.ingest.chunks import Chunk
-from marsad.ingest.convert import ChunkResult, convert_chunk, read_batches, read_rejects
+from marsad.ingest.convert import ChunkResult, convert_chunk, read_batches
 from marsad.ingest.registry import detect_format
+from marsad.ingest.rejects import RejectsWriter, read_rejects
 from marsad.ingest.scratch import scratch_folder
 from marsad.ingest.sources import iter_sources, read_sample
 from marsad.warehouse import ImportTransaction, MergeResult, Warehouse
@@ -78,26 +77,6 @@ def load_mapping_file(path: Path) -> dict[str, dict[str, str]]:
     document = read_toml(path)
     files = document.get("files", {})
     return {str(name): {str(k): str(v) for k, v in table.items()} for name, table in files.items()}
-
-
-class RejectsWriter:
-    """Writes rejects as JSON lines, creating the file only when the first one arrives."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.count = 0
-        self._handle: IO[bytes] | None = None
-
-    def write(self, reject: Reject) -> None:
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("ab")
-        self._handle.write(orjson.dumps(reject.as_dict()) + b"\n")
-        self.count += 1
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
 
 
 class Ingestor:
