@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from marsad.text.entities import split_entities
-from marsad.text.langdetect import detect_language
+from marsad.text.entities import Entities, split_entities
+from marsad.text.langdetect import Detection, detect_language, detect_languages
 from marsad.text.normalize import normalize
 
-__all__ = ["TextFeatures", "analyse_text"]
+__all__ = ["TextFeatures", "analyse_text", "analyse_texts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,22 @@ def analyse_text(text: str | None) -> TextFeatures:
     if not text:
         return TextFeatures()
     entities, rest = split_entities(text)
-    detection = detect_language(rest)
+    return _features(text, entities, detect_language(rest))
+
+
+def analyse_texts(texts: Sequence[str | None]) -> list[TextFeatures]:
+    """`analyse_text` of each text, with languages detected for the whole batch at once
+    (`detect_languages`): the same results, faster for many texts."""
+    split = {i: split_entities(text) for i, text in enumerate(texts) if text}
+    rests = [rest for _, rest in split.values()]
+    detections = dict(zip(split, detect_languages(rests), strict=True))
+    return [
+        _features(text, split[i][0], detections[i]) if text else TextFeatures()
+        for i, text in enumerate(texts)
+    ]
+
+
+def _features(text: str, entities: Entities, detection: Detection) -> TextFeatures:
     return TextFeatures(
         text_norm=normalize(text),
         lang=detection.lang,

@@ -1,15 +1,21 @@
-"""analyse_text: everything derived from a post's text in one call."""
+"""analyse_text and analyse_texts: everything derived from a post's text in one call."""
 
 import dataclasses
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from marsad.ingest.enrich import enrich_post, enrich_posts
+from marsad.posts import Post
+from marsad.text import langdetect
 from marsad.text.entities import extract_entities
-from marsad.text.features import TextFeatures, analyse_text
+from marsad.text.features import TextFeatures, analyse_text, analyse_texts
 from marsad.text.langdetect import SCRIPTS
 from marsad.text.normalize import normalize
 from tests.text.strategies import any_text
+from tests.text.test_langdetect import SAMPLE_POSTS, latin_post
 
 
 @pytest.mark.parametrize("text", [None, ""])
@@ -112,3 +118,51 @@ def test_it_never_raises_and_stays_consistent(text: str) -> None:
     assert features.script in SCRIPTS
     assert features.text_norm == normalize(text)
     assert (features.lang == "und") or features.script != "und"
+
+
+# --- batches --------------------------------------------------------------------------------
+MIXED_POSTS: list[str | None] = [
+    None,
+    "",
+    "  \u200f ",
+    "😂😂😂 🔥",
+    "https://t.co/AbCdEf",
+    "١٤٤٥ 2024",
+    "مرحبا بالجميع \ud83d #غزة @x_y",
+    "عاجل: قوات الاحتلال تقتحم مخيم جنين فجر اليوم #جنين_تحت_القصف @field_reporter",
+    "הַמִּשְׁטָרָה עָצְרָה עִתּוֹנָאִים בְּחֵיפָה #חופש_העיתונות",
+    "ya3ni shu badak a3mel? wallah ma ba3ref @friend_1",
+    "Soooo ANGRY!!! ‏#FreeSpeech https://T.co/Xy @Ngo_Desk",
+    *SAMPLE_POSTS,
+]
+
+
+def test_analyse_texts_gives_what_analyse_text_gives() -> None:
+    posts = MIXED_POSTS * 2
+    assert analyse_texts(posts) == [analyse_text(post) for post in posts]
+
+
+def test_analyse_texts_of_nothing_is_nothing() -> None:
+    assert analyse_texts([]) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), any_text, latin_post), max_size=30))
+def test_analyse_texts_gives_what_analyse_text_gives_for_any_text(
+    texts: list[str | None],
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(langdetect, "_MIN_BATCH", 1)  # py3langid in a batch however few
+        batch = analyse_texts(texts)
+    assert batch == [analyse_text(text) for text in texts]
+
+
+def test_enrich_posts_fills_posts_as_enrich_post_does() -> None:
+    def posts() -> list[Post]:
+        at = datetime(2025, 1, 1, tzinfo=UTC)
+        made = [Post("x", str(i), at, text=text) for i, text in enumerate(MIXED_POSTS)]
+        made[5].lang, made[6].script, made[7].hashtags = "fa", "latn", ["given"]
+        made[8].text_norm, made[9].mentions, made[10].urls = "given", ["given"], ["given"]
+        return made
+
+    assert enrich_posts(posts()) == [enrich_post(post) for post in posts()]

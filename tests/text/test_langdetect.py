@@ -4,7 +4,9 @@ import dataclasses
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from marsad.text import langdetect
 from marsad.text.langdetect import (
     LANGID_LANGUAGES,
     SCRIPTS,
@@ -225,3 +227,144 @@ def test_detect_language_agrees_with_detect_script(text: str) -> None:
     assert detection.script == detect_script(text)
     assert 0.0 <= detection.confidence <= 1.0
     assert (detection.lang == "und") == (detection.confidence == 0.0)
+
+
+# --- batches --------------------------------------------------------------------------------
+LATIN_SENTENCES = (
+    # English, French, Spanish, German, Italian, Portuguese, Dutch
+    "the police arrested journalists today after protest and will never stop posting news",
+    "les journalistes ont été arrêtés près de la frontière avec une caméra aujourd'hui",
+    "los periodistas fueron detenidos esta mañana cerca del hospital según testigos",
+    "die Journalisten wurden heute Morgen an der Grenze festgenommen weil Straße öffentlich",
+    "il giornalista è stato arrestato questa mattina perché la polizia ha detto così",
+    "os jornalistas foram presos hoje perto da fronteira não sabemos ação",
+    "de journalisten zijn vanochtend gearresteerd bij de grens volgens getuigen",
+    # Turkish, Indonesian, Polish, Swahili, Vietnamese, Romanian, Croatian, Swedish
+    "gazeteciler bu sabah sınırda gözaltına alındı çünkü İstanbul'da protesto vardı",
+    "wartawan ditangkap pagi ini di dekat perbatasan menurut saksi mata",
+    "dziennikarze zostali zatrzymani dziś rano przy granicy źródło łódź",
+    "waandishi wa habari walikamatwa leo asubuhi karibu na mpaka",
+    "các nhà báo đã bị bắt sáng nay gần biên giới theo nhân chứng",
+    "jurnaliștii au fost arestați în această dimineață lângă graniță",
+    "novinari su uhićeni jutros blizu granice prema svjedocima",
+    "journalisterna greps i morse nära gränsen enligt vittnen",
+)
+LATIN_WORDS = [word for sentence in LATIN_SENTENCES for word in sentence.split()]
+LATIN_EXTRAS = (
+    *("😂", "🔥🔥", "🇵🇸", "❤️", "👍🏽", "…", "!!!", "?!", "«", "»", "—", "&amp;", "2024", "10k"),
+    *("https://t.co/AbCdEf", "www.example.org/a-long-path", "#FreeSpeech", "#Gaza2024"),
+    *("@some_user", "e\u0301te\u0301", "ﬁnancial", "Ｆｕｌｌｗｉｄｔｈ", "ÇA VA", "\u200b", "\n\n"),
+)
+LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZàáâäçèéêëìíîïñòóôöùúûüÿßğışœ"
+
+latin_post = st.lists(
+    st.one_of(
+        st.sampled_from(LATIN_WORDS),
+        st.sampled_from(LATIN_EXTRAS),
+        st.text(alphabet=LATIN_LETTERS, min_size=1, max_size=12),
+    ),
+    max_size=70,
+).map(" ".join) | st.lists(st.sampled_from(LATIN_WORDS), min_size=1, max_size=12).map(
+    lambda words: " ".join(words).upper()
+)
+
+SAMPLE_POSTS = [
+    *ARABIC_POSTS.values(),
+    *HEBREW_POSTS.values(),
+    *ARABIZI_POSTS,
+    *ENGLISH_WITH_NUMBERS,
+    "Police detained two journalists covering the protest downtown today",
+    "Les journalistes ont été arrêtés ce matin près de la frontière",
+    "Los periodistas fueron detenidos esta mañana cerca de la frontera",
+    "Die Journalisten wurden heute Morgen an der Grenze festgenommen",
+    "Gazeteciler bu sabah sınırda gözaltına alındı",
+    "Wartawan ditangkap pagi ini di dekat perbatasan, kata saksi",
+    "Журналисты были задержаны сегодня утром у границы",
+    "Οι δημοσιογράφοι συνελήφθησαν σήμερα το πρωί στα σύνορα",
+    "記者が国境で拘束された",
+    "MY ACCOUNT WAS SUSPENDED AGAIN FOR NO REASON",
+    "Stop the siege now",
+    "Inshallah tomorrow will be a better day for all of us",
+    "So proud of you 😂😂🔥 https://t.co/AbCdEf @friend #Gaza",
+    "Caf\u00e9 cr\u00e8me, cafe\u0301 cre\u0300me et cr\u00e8me br\u00fbl\u00e9e \u00e0 gogo",
+    "Naïve résumé of the coöperation between the façade's owners",
+    " ".join(LATIN_WORDS),  # about 1,400 characters
+    "ok",
+]
+
+
+def assert_same_detections(batch: list[Detection], single: list[Detection]) -> None:
+    assert [(d.lang, d.script) for d in batch] == [(d.lang, d.script) for d in single]
+    assert all(abs(b.confidence - s.confidence) <= 1e-6 for b, s in zip(batch, single, strict=True))
+
+
+def test_the_batch_classifier_reads_the_installed_py3langid() -> None:
+    assert langdetect._batch_model() is not None
+
+
+@pytest.mark.parametrize("cells", [langdetect._WALK_CELLS, 512, 1])
+def test_the_batch_gives_py3langids_answers_bit_for_bit(
+    cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(langdetect, "_WALK_CELLS", cells)  # chunks of 1 to all the texts
+    monkeypatch.setattr(langdetect, "_WALK_TEXTS", 1)
+    model = langdetect._batch_model()
+    assert model is not None
+    texts = [*SAMPLE_POSTS, *(post.lower() for post in SAMPLE_POSTS)]
+    assert langdetect._classify_batch(model, texts) == [
+        langdetect._langid_reference(text) for text in texts
+    ]
+
+
+def test_the_batch_handles_texts_without_features_and_very_long_texts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(langdetect, "_LONGEST", 64)  # longer texts go through classify
+    model = langdetect._batch_model()
+    assert model is not None
+    texts = ["", " ", "a", "😂😂", "\u200b", "\U0010ffff", "ok ok", " ".join(LATIN_WORDS), "x" * 70]
+    assert langdetect._classify_batch(model, texts) == [
+        langdetect._langid_reference(text) for text in texts
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(latin_post, min_size=1, max_size=25), st.sampled_from([1 << 17, 700, 1]))
+def test_the_batch_gives_py3langids_answers_for_any_latin_text(
+    texts: list[str], cells: int
+) -> None:
+    model = langdetect._batch_model()
+    assert model is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(langdetect, "_WALK_CELLS", cells)
+        patch.setattr(langdetect, "_WALK_TEXTS", 1)
+        batch = langdetect._classify_batch(model, texts)
+    assert batch == [langdetect._langid_reference(text) for text in texts]
+
+
+def test_detect_languages_gives_what_detect_language_gives() -> None:
+    texts = SAMPLE_POSTS * 2  # repeated posts are classified once
+    assert len(texts) >= langdetect._MIN_BATCH
+    assert_same_detections(detect_languages(texts), [detect_language(t) for t in texts])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(latin_post, any_text), max_size=30))
+def test_detect_languages_gives_what_detect_language_gives_for_any_text(
+    texts: list[str],
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(langdetect, "_MIN_BATCH", 1)
+        batch = detect_languages(texts)
+    assert_same_detections(batch, [detect_language(t) for t in texts])
+
+
+def test_detect_languages_falls_back_to_py3langid_per_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(langdetect, "_batch_model", lambda: None)
+    assert detect_languages(SAMPLE_POSTS) == [detect_language(t) for t in SAMPLE_POSTS]
+
+
+def test_detect_languages_of_nothing_is_nothing() -> None:
+    assert detect_languages([]) == []
