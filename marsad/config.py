@@ -49,7 +49,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("ingest.batch_size", int, 20000, "Posts per batch written while importing."),
     SettingSpec("ingest.dataset", str, "", "Dataset name given to imported posts by default."),
     SettingSpec("ingest.workers", int, 0, "Processes converting a big import; 0: one per core."),
-    SettingSpec("duckdb.memory_limit", str, "2GB", "Memory DuckDB may use per query."),
+    SettingSpec("duckdb.memory_limit", str, "512MB", "Memory DuckDB may use per query."),
     SettingSpec("duckdb.threads", int, 0, "DuckDB threads; 0 means one per core."),
 )
 SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS}
@@ -193,6 +193,6 @@ workers = 0
 # text_column = "text"
 
 [duckdb]
-memory_limit = "2GB"
+memory_limit = "512MB"
 threads = 0
 """

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from operator import attrgetter
 
 import pyarrow as pa
 
@@ -152,30 +153,43 @@ _POST_FIELDS = {f.name for f in fields(Post)}
 assert set(COLUMN_NAMES) == _POST_FIELDS, "Post and POST_SCHEMA must have the same fields"
 
 
-def _column_value(post: Post, name: str) -> object:
-    value = getattr(post, name)
-    if name in ("created_at", "collected_at") and value is not None:
-        return to_utc(value)
-    if name == "media":
-        return [{"type": m.type, "url": m.url} for m in value]
-    if name == "metrics":
-        m: Metrics = value
-        return {
-            "likes": m.likes,
-            "shares": m.shares,
-            "replies": m.replies,
-            "quotes": m.quotes,
-            "views": m.views,
-        }
-    if name == "source":
-        return None if value is None else {"file": value.file, "record": value.record}
-    return value
+_METRIC_NAMES = tuple(f.name for f in METRICS_TYPE)
+
+
+def _plain_column(posts: Sequence[Post], name: str, kind: pa.DataType) -> pa.Array:
+    """A column copied as it is; pyarrow turns aware datetimes into UTC instants."""
+    return pa.array(list(map(attrgetter(name), posts)), type=kind)
+
+
+def _metrics_column(posts: Sequence[Post]) -> pa.Array:
+    children = [
+        pa.array(list(map(attrgetter(f"metrics.{name}"), posts)), type=pa.int64())
+        for name in _METRIC_NAMES
+    ]
+    return pa.StructArray.from_arrays(children, fields=list(METRICS_TYPE))
+
+
+def _media_column(posts: Sequence[Post]) -> pa.Array:
+    values = [[{"type": m.type, "url": m.url} for m in p.media] if p.media else [] for p in posts]
+    return pa.array(values, type=pa.list_(MEDIA_TYPE))
+
+
+def _source_column(posts: Sequence[Post]) -> pa.Array:
+    values = [
+        None if p.source is None else {"file": p.source.file, "record": p.source.record}
+        for p in posts
+    ]
+    return pa.array(values, type=SOURCE_TYPE)
 
 
 def posts_to_table(posts: Sequence[Post]) -> pa.Table:
     """An Arrow table with exactly POST_SCHEMA, one row per post, in order."""
-    columns = {name: [_column_value(p, name) for p in posts] for name in COLUMN_NAMES}
-    return pa.Table.from_pydict(columns, schema=POST_SCHEMA)
+    builders = {"media": _media_column, "metrics": _metrics_column, "source": _source_column}
+    columns = [
+        builders[f.name](posts) if f.name in builders else _plain_column(posts, f.name, f.type)
+        for f in POST_SCHEMA
+    ]
+    return pa.Table.from_arrays(columns, schema=POST_SCHEMA)
 
 
 def empty_table() -> pa.Table:

@@ -21,7 +21,7 @@ from marsad.posts import POST_SCHEMA
 from marsad.warehouse.fsutil import fsync_dir
 from marsad.warehouse.snapshot import TEMP_SUFFIX, new_part_name
 
-ROW_GROUP_ROWS = 122_880
+ROW_GROUP_ROWS = 65_536
 FILE_ROWS = 1_000_000
 
 
