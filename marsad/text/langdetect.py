@@ -240,6 +240,7 @@ _ENGLISH_AFTER_DIGIT = frozenset(
 _ALL_BUT_ARABIZI_DIGITS = bytes(b for b in range(256) if b not in b"2356789")
 _INNER_DIGIT_RE = re.compile(b"[a-z][2356789]+[a-z]")
 _ARABIZI_MIN_SHARE = 0.34
+_ARABIZI_SURE = 2.0  # evidence that is Arabizi whatever the share ("wa7ad ... yetla3o")
 
 
 def _token_table() -> bytes:
@@ -290,14 +291,17 @@ def _arabizi_share(text: str) -> float | None:
     """The Arabizi evidence per word of Latin `text` (capped at 1), or None when the text
     is not Arabizi: that takes evidence of at least 1 and of `_ARABIZI_MIN_SHARE` per word
     (numbers are not words, nor are single letters: Arabizi writes "w" for "and", "l" for
-    the article). Tokenised on the UTF-8 bytes: Arabizi is ASCII."""
+    the article), or evidence of `_ARABIZI_SURE` whatever the share: two words with digits
+    for letters do not occur in English. Tokenised on the UTF-8 bytes: Arabizi is ASCII."""
     data = text.encode("utf-8", "surrogatepass").translate(_TOKEN_TABLE)
     tokens = data.split()
     score = _arabizi_evidence(tokens, bool(data.translate(None, _ALL_BUT_ARABIZI_DIGITS)))
     if score < 1.0:
         return None
     words = sum(1 for token in tokens if len(token) > 1 and not token.isdigit())
-    return min(score / words, 1.0) if score >= _ARABIZI_MIN_SHARE * words else None
+    if score >= _ARABIZI_SURE or score >= _ARABIZI_MIN_SHARE * words:
+        return min(score / words, 1.0)
+    return None
 
 
 # --- scripts --------------------------------------------------------------------------------

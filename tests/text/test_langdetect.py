@@ -36,6 +36,9 @@ ARABIZI_POSTS = [
     "7abibi ya albi kifak?",
     "el 7ayat sa3beh ktir hal2ayam, inshallah tetla7",
     "mafi kahraba men embare7 w l nas ta3bane",
+    # long posts with few marked words: two words with digits for letters settle it
+    "el sahayneh kollon 5awaneh, lazem yetla3o men hon",
+    "elli bishoof wa7ad menhom yekser raso w yel7a2o #Gaza",
 ]
 ENGLISH_WITH_NUMBERS = [
     "Friends 4ever, see you 2day at 3pm with the mp3 files",
