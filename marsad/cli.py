@@ -220,7 +220,10 @@ def _print_summary(summary: Any) -> None:
     if summary.files_skipped:
         console.print(f"[yellow]{summary.files_skipped} file(s) skipped[/yellow]")
     if summary.rejects_file:
-        console.print(f"[yellow]rejected records are listed in {summary.rejects_file}[/yellow]")
+        console.print(
+            f"[yellow]rejected records are listed in {summary.rejects_file}[/yellow]",
+            soft_wrap=True,
+        )
 
 
 @main.command()

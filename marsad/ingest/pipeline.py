@@ -37,6 +37,7 @@ ProgressCallback = Callable[[int], None]
 # Below this many bytes an import runs in this process: starting workers would cost more.
 PARALLEL_MIN_BYTES = 2 * chunking.PART_BYTES
 SCRATCH_DIR = ".scratch"
+UNKNOWN_FORMAT = "not a format marsad can read (see `marsad formats`; force one with --format KEY)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,7 @@ class Ingestor:
             options = self._options_for(source)
             fmt = detect_format(read_sample(source), options)
             if fmt is None:
-                self._reject_file(Reject(source.name, None, "not a format marsad can read"))
+                self._reject_file(Reject(source.name, None, UNKNOWN_FORMAT))
                 continue
             self.summary.files += 1
             self.summary.formats[fmt.key] += 1

@@ -492,3 +492,19 @@ def test_byte_mutated_fixtures_give_items_or_rejects_only(
 def test_arbitrary_cells_map_or_raise_record_errors(cells: dict[str, str]) -> None:
     data = orjson.dumps(cells) + b"\n"
     check_robust(data, "cells.jsonl")
+
+
+def test_a_csv_cut_inside_a_quoted_field_rejects_the_cut_record_and_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    from marsad.config import load_settings
+    from marsad.ingest.pipeline import IngestOptions, ingest
+    from marsad.project import init_project
+
+    sheet = tmp_path / "cut.csv"
+    sheet.write_text('id,text\n1,"a whole post, quoted"\n2,"a post cut off in the mid', "utf-8")
+    init_project(tmp_path / "p")
+    summary = ingest([sheet], load_settings(tmp_path / "p", environ={}), IngestOptions())
+    assert (summary.read, summary.new, summary.rejected) == (2, 1, 1)
+    assert summary.rejects_file is not None
+    assert "unexpected end of data" in summary.rejects_file.read_text()

@@ -293,7 +293,7 @@ def _parse_csv(name: str, lines: _Lines, delimiter: str) -> Iterator[_Row | Reje
             return
         delimiter = sniff_delimiter(first)
         stream = chain([first], lines)
-    reader = csv.reader(stream, delimiter=delimiter)
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
