@@ -104,7 +104,7 @@ def test_raw_is_the_row_as_json() -> None:
 
 def test_bom_csv_with_spaced_headers_and_day_first_dates() -> None:
     arabic, english = fixture_posts("posts_bom.csv")
-    assert (arabic.post_id, arabic.author_handle) == ("5501", "salma_k")
+    assert (arabic.post_id, arabic.author_handle) == ("posts_bom.csv:5501", "salma_k")
     assert arabic.text == "حملة تحريض ضد الصحفيين على الإنترنت، يجب التوثيق"
     assert arabic.created_at == datetime(2025, 3, 1, 10, 20, tzinfo=UTC)
     assert english.created_at == datetime(2025, 3, 2, 18, 5, tzinfo=UTC)
@@ -114,7 +114,7 @@ def test_bom_csv_with_spaced_headers_and_day_first_dates() -> None:
 def test_utf16_csv_is_decoded() -> None:
     hebrew, arabic = fixture_posts("posts_utf16.csv")
     assert (hebrew.post_id, hebrew.author_handle, hebrew.text) == (
-        "u16-1",
+        "posts_utf16.csv:u16-1",
         "yael_g",
         "אסור לחסום גישה לאתרי חדשות",
     )
@@ -239,7 +239,7 @@ def test_lang_is_not_guessed_from_a_lang_column() -> None:
 def test_a_row_with_the_wrong_number_of_fields_is_rejected() -> None:
     data = b"id,text\n1,good\n2,bad,extra\n3,fine\n"
     posts, rejects = read_bytes(data)
-    assert [p.post_id for p in posts] == ["1", "3"]
+    assert [p.post_id for p in posts] == ["t.csv:1", "t.csv:3"]
     (reject,) = rejects
     assert reject.record == 3
     assert reject.reason == "line 3: expected 2 fields, found 3"
@@ -249,7 +249,7 @@ def test_an_invalid_utf8_line_is_rejected_and_the_others_kept() -> None:
     good = "id,text\n1,حجب المواقع الإخبارية انتهاك لحرية التعبير\n2,שלום לכולם וחופש ביטוי\n"
     data = good.encode() + b"3,caf\xe9 cr\xe8me\n" + "4,آخر سطر\n".encode()
     posts, rejects = read_bytes(data, "mixed.csv")
-    assert [p.post_id for p in posts] == ["1", "2", "4"]
+    assert [p.post_id for p in posts] == ["mixed.csv:1", "mixed.csv:2", "mixed.csv:4"]
     (reject,) = rejects
     assert (reject.file, reject.record, reject.reason) == (
         "mixed.csv",
@@ -269,7 +269,7 @@ def test_a_header_that_does_not_decode_rejects_the_file_once() -> None:
 
 def test_an_empty_text_is_rejected() -> None:
     posts, rejects = read_bytes(b"id,text\n1,hi\n2,  \n3,there\n")
-    assert [p.post_id for p in posts] == ["1", "3"]
+    assert [p.post_id for p in posts] == ["t.csv:1", "t.csv:3"]
     assert [(r.record, r.reason) for r in rejects] == [(3, "empty text (column 'text')")]
 
 
@@ -286,7 +286,8 @@ def test_malformed_json_lines_are_rejected_and_good_lines_kept() -> None:
 def test_a_json_array_of_objects_is_read() -> None:
     data = '[{"content": "أولى", "id": 1}, 7, {"content": "second", "id": 2}]'.encode()
     posts, rejects = read_bytes(data, "rows.json")
-    assert [(p.post_id, p.source.record if p.source else 0) for p in posts] == [("1", 1), ("2", 3)]
+    ids = [(p.post_id, p.source.record if p.source else 0) for p in posts]
+    assert ids == [("rows.json:1", 1), ("rows.json:2", 3)]
     assert [r.record for r in rejects] == [2]
 
 
@@ -508,3 +509,22 @@ def test_a_csv_cut_inside_a_quoted_field_rejects_the_cut_record_and_keeps_the_re
     assert (summary.read, summary.new, summary.rejected) == (2, 1, 1)
     assert summary.rejects_file is not None
     assert "unexpected end of data" in summary.rejects_file.read_text()
+
+
+def test_ids_without_a_platform_are_scoped_to_their_file_so_sheets_do_not_collide() -> None:
+    (first,), _ = read_bytes(b"id,text\n1,a post kept in the first sheet\n", "a.csv")
+    (second,), _ = read_bytes(b"id,text\n1,another post in the second sheet\n", "b.csv")
+    assert (first.post_id, second.post_id) == ("a.csv:1", "b.csv:1")
+
+
+def test_ids_with_a_platform_are_the_platforms_own() -> None:
+    (post,), _ = read_bytes(b"id,text,platform\n77,a channel post,telegram\n", "c.csv")
+    assert (post.platform, post.post_id) == ("telegram", "77")
+
+
+def test_a_jsonl_file_whose_first_line_is_broken_keeps_its_good_lines() -> None:
+    data = b'{"id": "f1", "text": "cut\n{"id": "f2", "text": "a good line"}\n'
+    assert TabularFormat().sniff(Sample("rows.jsonl", data))
+    posts, rejects = read_bytes(data, "rows.jsonl")
+    assert [p.text for p in posts] == ["a good line"]
+    assert [r.record for r in rejects] == [1]

@@ -140,7 +140,7 @@ def sniff(sample: Sample) -> bool:
     """Any CSV/TSV-looking or JSON-lines-looking file (the fallback format)."""
     name = sample.name.lower()
     if name.endswith(JSON_NAMES):
-        return _looks_like_json_rows(sample.head)
+        return _looks_like_json_rows(sample.head, lines=not name.endswith(".json"))
     if name.endswith(CSV_NAMES):
         return _looks_like_table(sample.head, needs_delimiter=name.endswith(".txt"))
     return False
@@ -154,7 +154,10 @@ def _looks_like_table(head: bytes, needs_delimiter: bool) -> bool:
     return not needs_delimiter or any(d in header for d in DELIMITERS)
 
 
-def _looks_like_json_rows(head: bytes) -> bool:
+def _looks_like_json_rows(head: bytes, lines: bool) -> bool:
+    """JSON rows: a JSON-lines file starting with an object (its bad lines, even the first,
+    are rejected one by one when read), or a .json file of an array of objects or of
+    object lines whose first line parses."""
     head = head.removeprefix(_BOM).lstrip()
     if not head:
         return True
@@ -162,6 +165,8 @@ def _looks_like_json_rows(head: bytes) -> bool:
         return head[1:].lstrip()[:1] in (b"{", b"]", b"")
     if not head.startswith(b"{"):
         return False
+    if lines:
+        return True
     first, newline, _ = head.partition(b"\n")
     if not newline:  # one line longer than the sample
         return True
@@ -439,10 +444,12 @@ def map_item(item: Item, ctx: Context) -> Post:
     author_id = _cell_of(row, columns.author_id).strip() or None
     name = _cell_of(row, columns.author_name).strip() or None
     date = _cell_of(row, columns.date)
+    platform = _platform(row, columns, options)
     post_id = _cell_of(row, columns.id).strip()
     return Post(
-        platform=_platform(row, columns, options),
-        post_id=post_id or content_id(text, handle or author_id or name or "", date),
+        platform=platform,
+        post_id=_scoped_id(post_id, platform, ctx.file)
+        or content_id(text, handle or author_id or name or "", date),
         collected_at=ctx.collected_at,
         text=text,
         url=_cell_of(row, columns.url).strip() or None,
@@ -452,7 +459,7 @@ def map_item(item: Item, ctx: Context) -> Post:
         created_at=parse_date(date, options, columns.date or "date"),
         lang=_cell_of(row, columns.lang).strip().lower() or None,
         source=Source(ctx.file, item.record),
-        dataset=ctx.dataset or options.get("dataset") or None,
+        dataset=options.get("dataset") or ctx.dataset or None,
         raw=orjson.dumps(row).decode(),
     )
 
@@ -475,6 +482,14 @@ def _cell_of(row: Mapping[str, Any], column: str | None) -> str:
 def _platform(row: Mapping[str, Any], columns: Columns, options: Mapping[str, str]) -> str:
     fixed = (options.get("platform") or "").strip().lower()
     return fixed or _cell_of(row, columns.platform).strip().lower() or DEFAULT_PLATFORM
+
+
+def _scoped_id(post_id: str, platform: str, file: str) -> str:
+    """Without a platform, an id is only known to be unique within its file (sheets number
+    their rows 1, 2, 3...), so it is prefixed with the file's name."""
+    if not post_id or platform != DEFAULT_PLATFORM:
+        return post_id
+    return f"{file.rsplit('!', 1)[-1].rsplit('/', 1)[-1]}:{post_id}"
 
 
 def content_id(text: str, author: str, date: str) -> str:
