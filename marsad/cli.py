@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,14 @@ from rich.progress import (
 from rich.table import Table
 
 from marsad import __version__
-from marsad.config import SPECS, ConfigError, Settings, load_settings, resolve_project
+from marsad.config import (
+    SPECS,
+    ConfigError,
+    Settings,
+    load_mapping_file,
+    load_settings,
+    resolve_project,
+)
 from marsad.project import ProjectError, init_project, require_project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -123,9 +131,7 @@ def tabular_options(func: F) -> F:
 @project_option
 @click.option("--format", "format_key", default=None, help="Force a format (see `marsad formats`).")
 @click.option("--dataset", default=None, help="Dataset name stored with every imported post.")
-@click.option(
-    "--encoding", default=None, help="Text encoding of CSV/JSONL files (default: detected)."
-)
+@click.option("--encoding", default=None, help="Text encoding of CSV files (default: detected).")
 @click.option(
     "--mapping",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -151,28 +157,53 @@ def ingest(
     All the files of one run are one import: the warehouse shows all of it or none of it.
     Records that cannot be imported are listed, with file, line and reason, in a rejects file.
     """
-    from marsad.ingest.pipeline import IngestOptions, Ingestor, load_mapping_file
+    from marsad.ingest.pipeline import IngestOptions, Ingestor
 
     settings = settings_for(project)
     try:
         per_file = load_mapping_file(mapping) if mapping else {}
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
-    options = IngestOptions(
-        dataset=dataset,
-        format_key=format_key,
-        columns={k: v for k, v in columns.items() if v is not None},
-        per_file=per_file,
-        encoding=encoding,
-    )
+    given = {k: v for k, v in columns.items() if v is not None}
+    check_ingest_options(format_key, encoding, given)
+    options = IngestOptions(dataset, format_key, given, per_file, encoding)
     summary = _run_ingest(Ingestor(settings, options), list(paths), quiet or as_json)
     if as_json:
         click.echo(orjson.dumps(summary.as_dict(), option=orjson.OPT_INDENT_2).decode())
     else:
         _print_summary(summary)
+    if summary.files == 0:
+        raise click.ClickException("nothing was imported: no file could be read (see above)")
+
+
+def check_ingest_options(
+    format_key: str | None, encoding: str | None, columns: dict[str, str]
+) -> None:
+    """Stop with a usage error before reading anything when an option cannot work."""
+    from marsad.ingest.formats.tabular.reader import zone_for
+    from marsad.ingest.registry import format_specs
+
+    if format_key and format_key not in format_specs():
+        known = ", ".join(format_specs())
+        raise click.BadParameter(
+            f"unknown format {format_key!r}; known: {known}", param_hint="--format"
+        )
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.BadParameter(
+                f"unknown encoding {encoding!r}", param_hint="--encoding"
+            ) from None
+    if "timezone" in columns:
+        try:
+            zone_for(columns["timezone"])
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--timezone") from None
 
 
 def _run_ingest(ingestor: Any, paths: list[Path], quiet: bool) -> Any:
+    from marsad.ingest.pipeline import IngestError
     from marsad.warehouse import WarehouseError
 
     sources = ingestor.sources(paths)
@@ -192,7 +223,7 @@ def _run_ingest(ingestor: Any, paths: list[Path], quiet: bool) -> Any:
         ingestor.on_bytes = lambda n: progress.advance(task, n)
         try:
             return ingestor.run(sources)
-        except (WarehouseError, ConfigError, KeyError) as error:
+        except (WarehouseError, ConfigError, IngestError) as error:
             raise click.ClickException(str(error)) from error
 
 

@@ -9,7 +9,9 @@ and `Settings.sources` says where each value came from (`marsad config show`).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +32,8 @@ class SettingSpec:
     type: type
     default: Any
     help: str
+    pattern: str | None = None  # a text value must match it (re.fullmatch)
+    minimum: int | None = None  # a number must be at least this
 
     @property
     def env(self) -> str:
@@ -46,11 +50,25 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Case database: sqlite:///FILE (relative to the project) or postgres://...",
     ),
     SettingSpec("ingest.rejects_path", str, "rejects", "Folder for rejected-records files."),
-    SettingSpec("ingest.batch_size", int, 20000, "Posts per batch written while importing."),
+    SettingSpec(
+        "ingest.batch_size", int, 20000, "Posts per batch written while importing.", minimum=1
+    ),
     SettingSpec("ingest.dataset", str, "", "Dataset name given to imported posts by default."),
-    SettingSpec("ingest.workers", int, 0, "Processes converting a big import; 0: one per core."),
-    SettingSpec("duckdb.memory_limit", str, "512MB", "Memory DuckDB may use per query."),
-    SettingSpec("duckdb.threads", int, 0, "DuckDB threads; 0 means one per core."),
+    SettingSpec(
+        "ingest.workers",
+        int,
+        0,
+        "Processes converting a big import; 0: one per core, at most 2.",
+        minimum=0,
+    ),
+    SettingSpec(
+        "duckdb.memory_limit",
+        str,
+        "512MB",
+        "Memory DuckDB may use per query.",
+        pattern=r"\d+(\.\d+)?\s*([KMGT]i?B|B)",
+    ),
+    SettingSpec("duckdb.threads", int, 0, "DuckDB threads; 0 means one per core.", minimum=0),
 )
 SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS}
 
@@ -131,15 +149,24 @@ def _value_for(
 
 def _coerce(spec: SettingSpec, raw: Any, where: str) -> Any:
     if spec.type is int:
-        if isinstance(raw, bool):
-            raise ConfigError(f"{where}: expected a whole number, got {raw!r}")
-        try:
-            return int(raw)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{where}: expected a whole number, got {raw!r}") from None
+        return _whole_number(spec, raw, where)
     if not isinstance(raw, str):
         raise ConfigError(f"{where}: expected text, got {raw!r}")
+    if spec.pattern and not re.fullmatch(spec.pattern, raw.strip(), re.IGNORECASE):
+        raise ConfigError(f"{where}: {raw!r} is not a valid value (for example {spec.default!r})")
     return raw
+
+
+def _whole_number(spec: SettingSpec, raw: Any, where: str) -> int:
+    if isinstance(raw, bool):
+        raise ConfigError(f"{where}: expected a whole number, got {raw!r}")
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: expected a whole number, got {raw!r}") from None
+    if spec.minimum is not None and value < spec.minimum:
+        raise ConfigError(f"{where}: must be at least {spec.minimum}, got {value}")
+    return value
 
 
 def _column_mappings(document: Mapping[str, Any], path: Path) -> dict[str, dict[str, str]]:
@@ -148,18 +175,36 @@ def _column_mappings(document: Mapping[str, Any], path: Path) -> dict[str, dict[
     ingest = document.get("ingest", {})
     if not isinstance(ingest, Mapping):
         return {}
-    mappings: dict[str, dict[str, str]] = {}
+    mappings = file_mappings(ingest.get("files", {}), f"{path} [ingest.files]")
     if "columns" in ingest:
         mappings["*"] = _string_table(ingest["columns"], f"{path} [ingest.columns]")
-    for name, table in dict(ingest.get("files", {})).items():
-        mappings[name] = _string_table(table, f'{path} [ingest.files."{name}"]')
     return mappings
+
+
+def file_mappings(tables: Any, where: str) -> dict[str, dict[str, str]]:
+    """{file name: {option: value}} from a TOML table of tables, checked."""
+    if not isinstance(tables, Mapping):
+        raise ConfigError(f'{where}: expected tables like [files."NAME"], found {tables!r}')
+    return {str(name): _string_table(table, f'{where} "{name}"') for name, table in tables.items()}
+
+
+def load_mapping_file(path: Path) -> dict[str, dict[str, str]]:
+    """Per-file column mappings from a TOML file of [files."NAME"] tables."""
+    return file_mappings(read_toml(path).get("files", {}), f"{path} [files]")
 
 
 def _string_table(table: Any, where: str) -> dict[str, str]:
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: expected a table of option = value")
+        raise ConfigError(f"{where}: expected a table of option = value, found {table!r}")
+    for key, value in table.items():
+        if isinstance(value, Mapping | list):
+            raise ConfigError(f"{where}: {key} must be text, found {value!r}")
     return {str(key): str(value) for key, value in table.items()}
+
+
+def config_text(project_name: str) -> str:
+    """The config file `marsad init` writes (the name quoted as a TOML string)."""
+    return DEFAULT_CONFIG.replace("{name}", json.dumps(project_name, ensure_ascii=False))
 
 
 DEFAULT_CONFIG = """\
@@ -168,7 +213,7 @@ DEFAULT_CONFIG = """\
 # `marsad config show` prints the effective values and where each came from.
 
 [project]
-name = "{name}"
+name = {name}
 
 [warehouse]
 path = "warehouse"

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from marsad.config import CONFIG_FILE, DEFAULT_CONFIG, Settings
+from marsad.config import CONFIG_FILE, Settings, config_text
 
 
 class ProjectError(RuntimeError):
@@ -30,7 +30,7 @@ def init_project(project_dir: Path) -> InitResult:
     config_path = project_dir / CONFIG_FILE
     created = not config_path.exists()
     if created:
-        config_path.write_text(DEFAULT_CONFIG.format(name=project_dir.name), encoding="utf-8")
+        config_path.write_text(config_text(project_dir.name), encoding="utf-8")
     settings = load_settings(project_dir)
     _create_warehouse(settings.warehouse_dir)
     settings.rejects_dir.mkdir(parents=True, exist_ok=True)

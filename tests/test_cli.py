@@ -97,3 +97,48 @@ def test_formats_lists_every_registered_format() -> None:
     out = run("formats")
     for key in FORMATS:
         assert key in out
+
+
+def test_init_quotes_an_odd_folder_name_in_the_config(tmp_path: Path) -> None:
+    project = tmp_path / 'the "observatory" مرصد'
+    run("init", str(project))
+    data = orjson.loads(run("config", "show", "--project", str(project), "--json"))
+    assert data["project.name"]["value"] == 'the "observatory" مرصد'
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--format", "nope.v9"], "unknown format 'nope.v9'"),
+        (["--encoding", "klingon-8"], "unknown encoding 'klingon-8'"),
+        (["--timezone", "Mars/Base"], "unknown time zone 'Mars/Base'"),
+    ],
+)
+def test_ingest_refuses_an_option_that_cannot_work_before_reading(
+    tmp_path: Path, flags: list[str], message: str
+) -> None:
+    run("init", str(tmp_path))
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("id,text\n1,a post\n")
+    result = CliRunner().invoke(main, ["ingest", str(sheet), "--project", str(tmp_path), *flags])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_ingest_fails_when_no_file_could_be_read(tmp_path: Path) -> None:
+    run("init", str(tmp_path))
+    args = ["ingest", str(tmp_path / "missing.jsonl"), "--project", str(tmp_path), "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "nothing was imported" in result.output
+
+
+def test_rejects_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    run("init", str(tmp_path))
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("id,text\n1,a post\n2,\n")
+    out = orjson.loads(
+        run("ingest", str(sheet), "--project", str(tmp_path), "--json", "--platform", "x")
+    )
+    assert out["rejected"] == 1
+    assert Path(out["rejects_file"]).stat().st_mode & 0o777 == 0o600

@@ -75,3 +75,39 @@ def test_every_setting_has_help_and_a_default_of_its_type() -> None:
     for spec in SETTINGS:
         assert spec.help
         assert isinstance(spec.default, spec.type)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[ingest]\nfiles = "x"\n', r"\[ingest.files\]: expected tables"),
+        ('[ingest.files]\n"a.csv" = 3\n', r'\[ingest.files\] "a.csv": expected a table'),
+        ("[ingest.columns]\ntext_column = [1]\n", "text_column must be text"),
+        ('[duckdb]\nmemory_limit = "lots"\n', "'lots' is not a valid value"),
+        ("[ingest]\nbatch_size = 0\n", "must be at least 1"),
+    ],
+)
+def test_it_names_the_table_when_a_config_table_has_the_wrong_shape(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    write_config(tmp_path, text)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(tmp_path, environ={})
+
+
+def test_a_bad_memory_limit_from_the_environment_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="MARSAD_DUCKDB_MEMORY_LIMIT"):
+        load_settings(tmp_path, environ={"MARSAD_DUCKDB_MEMORY_LIMIT": "lots"})
+    ok = load_settings(tmp_path, environ={"MARSAD_DUCKDB_MEMORY_LIMIT": "1.5GiB"})
+    assert ok.get("duckdb.memory_limit") == "1.5GiB"
+
+
+def test_a_mapping_file_of_the_wrong_shape_is_a_clear_error(tmp_path: Path) -> None:
+    from marsad.config import load_mapping_file
+
+    path = tmp_path / "m.toml"
+    path.write_text('files = "x"\n')
+    with pytest.raises(ConfigError, match=r"m.toml \[files\]: expected tables"):
+        load_mapping_file(path)
+    path.write_text('[files."a.csv"]\ntext_column = "body"\n')
+    assert load_mapping_file(path) == {"a.csv": {"text_column": "body"}}

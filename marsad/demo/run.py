@@ -7,8 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from marsad.config import load_settings
-from marsad.ingest.pipeline import IngestOptions, ingest, load_mapping_file
+from marsad.config import load_mapping_file, load_settings
+from marsad.ingest.pipeline import IngestOptions, ingest
 from marsad.project import init_project
 
 MAPPINGS_FILE = "mappings.toml"

@@ -17,12 +17,13 @@ import secrets
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from marsad.config import Settings, read_toml
+from marsad.config import Settings
 from marsad.ingest import chunks as chunking
 from marsad.ingest.base import Context, Reject, SourceFile
 from marsad.ingest.chunks import Chunk
@@ -38,6 +39,10 @@ ProgressCallback = Callable[[int], None]
 PARALLEL_MIN_BYTES = 2 * chunking.PART_BYTES
 SCRATCH_DIR = ".scratch"
 UNKNOWN_FORMAT = "not a format marsad can read (see `marsad formats`; force one with --format KEY)"
+
+
+class IngestError(RuntimeError):
+    """An import could not run; nothing of it was committed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +78,6 @@ def new_import_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
-def load_mapping_file(path: Path) -> dict[str, dict[str, str]]:
-    """Per-file column mappings from a TOML file of [files."NAME"] tables."""
-    document = read_toml(path)
-    files = document.get("files", {})
-    return {str(name): {str(k): str(v) for k, v in table.items()} for name, table in files.items()}
-
-
 class Ingestor:
     """One import run over a list of paths into one warehouse."""
 
@@ -96,7 +94,7 @@ class Ingestor:
         rejects_path = settings.rejects_dir / f"{self.summary.import_id}.rejects.jsonl"
         self.rejects = RejectsWriter(rejects_path)
         self.batch_size = int(settings.get("ingest.batch_size"))
-        self.workers = int(settings.get("ingest.workers")) or os.cpu_count() or 1
+        self.workers = int(settings.get("ingest.workers")) or default_workers()
 
     def sources(self, paths: Sequence[Path]) -> list[SourceFile]:
         found: list[SourceFile] = []
@@ -173,7 +171,13 @@ class Ingestor:
                 yield self._finished(*pending.popleft())
 
     def _finished(self, chunk: Chunk, future: Future[ChunkResult]) -> ChunkResult:
-        result = future.result()
+        try:
+            result = future.result()
+        except BrokenProcessPool as error:
+            raise IngestError(
+                f"a worker process died while reading {chunk.source.name} (out of memory?); "
+                "nothing was imported; try again with fewer workers (MARSAD_INGEST_WORKERS=1)"
+            ) from error
         self.on_bytes(chunk.size)
         return result
 
@@ -209,6 +213,12 @@ class Ingestor:
         self.summary.new = result.new
         self.summary.updated = result.updated
         self.summary.duplicate = result.duplicate
+
+
+def default_workers() -> int:
+    """One worker per core, at most two: each needs about 300 MB, and the import's memory
+    target is 1 GB. Set `ingest.workers` to use more cores where there is memory for them."""
+    return max(1, min(os.cpu_count() or 1, 2))
 
 
 def _stem(scratch: Path, index: int) -> Path:

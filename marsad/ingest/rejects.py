@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -12,7 +13,8 @@ from marsad.ingest.base import Reject
 
 
 class RejectsWriter:
-    """Appends rejects to a file that is created only when the first one arrives."""
+    """Appends rejects to a file that is created only when the first one arrives. Rejects
+    hold excerpts of posts (text, handles), so the file is readable by its owner only."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -22,7 +24,8 @@ class RejectsWriter:
     def write(self, reject: Reject) -> None:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("ab")
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self._handle = os.fdopen(fd, "ab")
         self._handle.write(orjson.dumps(reject.as_dict()) + b"\n")
         self.count += 1
 

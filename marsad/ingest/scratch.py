@@ -9,11 +9,13 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 LOCK_FILE = ".lock"
+NEW_FOLDER_GRACE_SECONDS = 3600
 _NEW = ".new-"
 
 
@@ -34,13 +36,20 @@ def scratch_folder(root: Path, name: str) -> Iterator[Path]:
 
 
 def remove_stale(root: Path) -> list[Path]:
-    """Remove the folders of dead imports; return them."""
+    """Remove the folders of dead imports; return them. A folder still being set up
+    (".new-*") is left alone unless it is older than an hour (its import died)."""
     removed = []
     for folder in sorted(root.iterdir()):
-        if folder.is_dir() and not folder.name.startswith(_NEW) and _is_dead(folder):
+        if folder.is_dir() and _is_stale(folder):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
+
+
+def _is_stale(folder: Path) -> bool:
+    if folder.name.startswith(_NEW):
+        return time.time() - folder.stat().st_mtime > NEW_FOLDER_GRACE_SECONDS
+    return _is_dead(folder)
 
 
 def _is_dead(folder: Path) -> bool:

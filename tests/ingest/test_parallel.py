@@ -65,3 +65,22 @@ def test_a_dead_imports_scratch_folder_is_removed_and_a_live_one_kept(tmp_path: 
         assert live.exists()
     assert not live.exists()
     assert os.listdir(tmp_path) == []
+
+
+def test_the_default_is_at_most_two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert pipeline.default_workers() == 2
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert pipeline.default_workers() == 1
+
+
+def test_a_stale_half_made_scratch_folder_is_removed(tmp_path: Path) -> None:
+    from marsad.ingest import scratch
+
+    half_made = tmp_path / ".new-20250101T000000Z-abc"
+    half_made.mkdir()
+    os.utime(half_made, (0, 0))
+    fresh = tmp_path / ".new-20991231T000000Z-def"
+    fresh.mkdir()
+    assert scratch.remove_stale(tmp_path) == [half_made]
+    assert fresh.exists()
