@@ -7,19 +7,26 @@ All the set work happens in DuckDB (in memory, spilling to the import's staging 
    new; winner strictly newer -> updated (it replaces the stored row); else -> duplicate;
 3. new and updated rows, plus the surviving rows of every stored file that held an updated
    key (and of small files when enough have piled up), stream into new part files.
+The common case comes first and skips all of that: when every staged row is new (no key
+staged twice, none already stored: a first import, or one of fresh posts), which a count of
+the distinct staged keys and a semi join with the stored keys tell, no winner is picked and
+no row is rewritten: the staged files, written exactly as parts are, become part files as
+they are (fsynced and renamed); only small files due for compaction are copied together.
 The caller publishes the result as a new snapshot; nothing here changes what readers see.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from marsad.warehouse.duck import COLUMNS_SQL, parquet_source, sql_string
-from marsad.warehouse.parts import FILE_ROWS, ROW_GROUP_ROWS, PartFile, write_parts
+from marsad.warehouse.duck import COLUMNS_SQL, parquet_source
+from marsad.warehouse.parts import FILE_ROWS, ROW_GROUP_ROWS, PartFile, adopt_parts, write_parts
 from marsad.warehouse.snapshot import Snapshot
+from marsad.warehouse.staging import StagedFile, staged_source
 
 NEW, UPDATED, DUPLICATE = "new", "updated", "duplicate"
 
@@ -60,25 +67,84 @@ class MergeOutcome:
 def merge_staged(
     con: duckdb.DuckDBPyConnection,
     *,
-    staged: Path,
+    staged: Sequence[StagedFile],
     staged_rows: int,
     folder: Path,
     snapshot: Snapshot,
     settings: MergeSettings,
 ) -> MergeOutcome:
-    """Plan the merge of the Parquet files matching the glob `staged` and write its parts."""
-    staged_sql = f"read_parquet({sql_string(str(staged))})"
-    _plan(con, staged_sql, snapshot.paths(folder))
+    """Plan the merge of the `staged` files (all of the import's rows) and write its parts."""
+    staged_sql = staged_source(list(staged))
+    existing = snapshot.paths(folder)
+    small = _small_files(snapshot, folder, settings)
+    if _same_filesystem(staged, folder) and _all_new(con, staged_sql, staged_rows, existing):
+        result = MergeResult(new=staged_rows, updated=0, duplicate=0)
+        return _adopt_staged(con, result, staged, folder, small, settings)
+    _plan(con, staged_sql, existing)
     new, updated = _action_counts(con)
     result = MergeResult(new=new, updated=updated, duplicate=staged_rows - new - updated)
     if new + updated == 0:
         return MergeOutcome(result, (), ())
-    rewrite = _files_with_updates(con) + _small_files(snapshot, folder, settings)
-    rewrite = list(dict.fromkeys(rewrite))
+    rewrite = list(dict.fromkeys(_files_with_updates(con) + small))
     query = _output_query(staged_sql, [folder / name for name in rewrite])
     reader = con.sql(query).to_arrow_reader(ROW_GROUP_ROWS)
     written = write_parts(reader, folder, file_rows=settings.file_rows)
     return MergeOutcome(result, tuple(written), tuple(rewrite))
+
+
+def _same_filesystem(staged: Sequence[StagedFile], folder: Path) -> bool:
+    """Whether the staged files can be renamed into `folder`."""
+    device = folder.stat().st_dev
+    return all(file.path.stat().st_dev == device for file in staged)
+
+
+def _all_new(
+    con: duckdb.DuckDBPyConnection, staged_sql: str, staged_rows: int, existing: list[Path]
+) -> bool:
+    """Whether every staged row is new: no key is staged twice, and none is stored.
+
+    Cheaper than the plan, which it spares the common case: a count of the distinct staged
+    keys (no winner to pick), then, only when that is every row and the snapshot has files, a
+    semi join of the staged keys with the stored ones that stops at the first match.
+    """
+    keys = con.execute(
+        f"SELECT count(*) FROM (SELECT platform, post_id FROM {staged_sql} GROUP BY ALL)"
+    ).fetchone()
+    if keys is None or keys[0] != staged_rows:
+        return False
+    if not existing:
+        return True
+    stored = parquet_source(existing)
+    match = con.execute(f"""
+        SELECT 1 FROM (SELECT platform, post_id FROM {staged_sql}) s
+        SEMI JOIN (SELECT platform, post_id FROM {stored}) e
+          ON s.platform = e.platform AND s.post_id = e.post_id
+        LIMIT 1
+    """).fetchone()
+    return match is None
+
+
+def _adopt_staged(
+    con: duckdb.DuckDBPyConnection,
+    result: MergeResult,
+    staged: Sequence[StagedFile],
+    folder: Path,
+    small: list[str],
+    settings: MergeSettings,
+) -> MergeOutcome:
+    """The fast path, every staged row new: the staged files become parts unchanged. When
+    small files are due for compaction, they are rewritten together with the small staged
+    files (no row of either is dropped, so this is a plain copy)."""
+    compact = [file for file in staged if small and _is_small(file.path, settings)]
+    adopt = [file for file in staged if file not in compact]
+    written: list[PartFile] = []
+    if compact:
+        sources = [folder / name for name in small] + [file.path for file in compact]
+        query = f"SELECT {COLUMNS_SQL} FROM {parquet_source(sources)}"
+        reader = con.sql(query).to_arrow_reader(ROW_GROUP_ROWS)
+        written = write_parts(reader, folder, file_rows=settings.file_rows)
+    adopted = adopt_parts([(file.path, file.rows) for file in adopt], folder)
+    return MergeOutcome(result, (*written, *adopted), tuple(small))
 
 
 def _plan(con: duckdb.DuckDBPyConnection, staged_sql: str, existing: list[Path]) -> None:
@@ -91,7 +157,7 @@ def _plan(con: duckdb.DuckDBPyConnection, staged_sql: str, existing: list[Path])
     """)
     if not existing:
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE plan AS
+            CREATE OR REPLACE TEMP VIEW plan AS
             SELECT platform, post_id, _seq, '{NEW}' AS action, NULL::VARCHAR AS old_file
             FROM winners
         """)
@@ -125,10 +191,12 @@ def _files_with_updates(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _small_files(snapshot: Snapshot, folder: Path, settings: MergeSettings) -> list[str]:
     """The listed files under the size threshold, when there are enough to be worth merging."""
-    small = [
-        name for name in snapshot.files if (folder / name).stat().st_size < settings.compact_bytes
-    ]
+    small = [name for name in snapshot.files if _is_small(folder / name, settings)]
     return small if len(small) >= settings.compact_files else []
+
+
+def _is_small(path: Path, settings: MergeSettings) -> bool:
+    return path.stat().st_size < settings.compact_bytes
 
 
 def _output_query(staged_sql: str, rewrite: list[Path]) -> str:

@@ -3,7 +3,9 @@
 Layout under the warehouse root:
     posts/_snapshot.json         the truth: version, listed part files, row count
     posts/part-<uuid>.parquet    immutable parts, zstd, exactly POST_SCHEMA
-    staging/<import-id>/         an import's batches until its commit (plus its .lock)
+    staging/<import-id>/         an import's batches until its commit (plus its .lock); written
+                                 as part files are, so an import of only new posts becomes
+                                 parts by a rename, without rewriting
     .write.lock                  flock held by the one commit (or vacuum) running
     .tmp/                        DuckDB spill folders of reader connections
 
@@ -34,7 +36,7 @@ from marsad.warehouse.errors import WarehouseError
 from marsad.warehouse.fsutil import exclusive_lock
 from marsad.warehouse.merge import MergeOutcome, MergeResult, MergeSettings, merge_staged
 from marsad.warehouse.snapshot import SNAPSHOT_NAME, Snapshot, read_snapshot, write_snapshot
-from marsad.warehouse.staging import STAGED_GLOB, StagingWriter, conform
+from marsad.warehouse.staging import StagedFile, StagingWriter, conform
 from marsad.warehouse.stats import WarehouseStats, compute_stats
 from marsad.warehouse.vacuum import (
     DEFAULT_GRACE_SECONDS,
@@ -170,27 +172,30 @@ class Warehouse:
         with exclusive_lock(self.root / WRITE_LOCK):
             return vacuum_locked(self.folders, self.snapshot(), grace)
 
-    def _commit(self, staged: Path, staged_rows: int) -> MergeResult:
-        """Merge the staged folder and publish a new snapshot, under the write lock."""
+    def _commit(self, folder: Path, staged: list[StagedFile], staged_rows: int) -> MergeResult:
+        """Merge the staged files of the staging `folder` and publish a new snapshot, under
+        the write lock."""
         with exclusive_lock(self.root / WRITE_LOCK):
             snapshot = self.snapshot()
             vacuum_locked(self.folders, snapshot, self.grace_seconds)
-            outcome = self._merge(staged, staged_rows, snapshot)
+            outcome = self._merge(folder, staged, staged_rows, snapshot)
             if outcome.changed:
                 _publish(self.folders.posts, snapshot, outcome)
         return outcome.result
 
-    def _merge(self, staged: Path, staged_rows: int, snapshot: Snapshot) -> MergeOutcome:
+    def _merge(
+        self, folder: Path, staged: list[StagedFile], staged_rows: int, snapshot: Snapshot
+    ) -> MergeOutcome:
         con = open_connection(
             memory_limit=self.memory_limit,
             threads=self.threads,
-            temp_dir=staged / "duckdb.tmp",
+            temp_dir=folder / "duckdb.tmp",
             keep_order=False,
         )
         try:
             return merge_staged(
                 con,
-                staged=staged / STAGED_GLOB,
+                staged=staged,
                 staged_rows=staged_rows,
                 folder=self.folders.posts,
                 snapshot=snapshot,
@@ -245,7 +250,7 @@ class ImportTransaction:
         self.id = import_id
         self.folder = folder
         self._lock_fd: int | None = lock_fd
-        self._staging = StagingWriter(folder)
+        self._staging = StagingWriter(folder, file_rows=warehouse.settings.file_rows)
         self._state = "open"
         self.result: MergeResult | None = None
 
@@ -267,7 +272,7 @@ class ImportTransaction:
         try:
             self._staging.close()
             if self.staged:
-                self.result = self.warehouse._commit(self.folder, self.staged)
+                self.result = self.warehouse._commit(self.folder, self._staging.files, self.staged)
             else:
                 self.result = MergeResult(new=0, updated=0, duplicate=0)
             self._state = "committed"

@@ -3,6 +3,8 @@
 Commands:
 - crash ROOT [PAUSE_AT]  stage and commit crash_tables(), printing a marker at each step and
   sleeping at PAUSE_AT so the parent can SIGKILL it right there
+- crash-fresh ROOT [PAUSE_AT]  the same with fresh_tables(), only new posts: the commit takes
+  the fast path, renaming the staged files into parts
 - writer ROOT N          commit N imports of WRITER_ROWS new posts (and some updates)
 - reader ROOT STOP       count posts until the file STOP exists; one JSON line per look
 """
@@ -25,17 +27,23 @@ from tests.warehouse.factory import table
 
 BASE_IDS = range(0, 3000)  # stored before the crash import, day 0, 1 like
 CRASH_IDS = range(2000, 8000)  # the crash import: 1000 updates, 5000 new, day 1, 2 likes
+FRESH_IDS = range(3000, 8000)  # the fresh import: 5000 new posts, day 1, 2 likes
 CRASH_BATCH = 500
-CRASH_SETTINGS = MergeSettings(file_rows=2000)  # several part files per commit
+CRASH_SETTINGS = MergeSettings(file_rows=2000)  # several part (and staged) files per commit
 WRITER_ROWS = 1000
 WRITER_UPDATES = 200
 
 
-def crash_tables() -> list[pa.Table]:
-    ids = list(CRASH_IDS)
+def crash_tables(ids: range = CRASH_IDS) -> list[pa.Table]:
+    listed = list(ids)
     return [
-        table(ids[i : i + CRASH_BATCH], day=1, likes=2) for i in range(0, len(ids), CRASH_BATCH)
+        table(listed[i : i + CRASH_BATCH], day=1, likes=2)
+        for i in range(0, len(listed), CRASH_BATCH)
     ]
+
+
+def fresh_tables() -> list[pa.Table]:
+    return crash_tables(FRESH_IDS)
 
 
 def writer_tables(i: int) -> list[pa.Table]:
@@ -63,11 +71,14 @@ def _after(func: Callable[..., Any], name: str, pause_at: str) -> Callable[..., 
 
 
 def _instrument(pause_at: str) -> None:
-    """Markers inside the commit: lock taken, each part renamed, snapshot published."""
+    """Markers inside the commit: lock taken, each part written (general path) or staged file
+    moved into place (fast path), snapshot published."""
     vacuum = store_module.vacuum_locked  # type: ignore[attr-defined]
     setattr(store_module, "vacuum_locked", _after(vacuum, "locked", pause_at))  # noqa: B010
     finish = parts_module._OpenPart.finish
     setattr(parts_module._OpenPart, "finish", _after(finish, "part-written", pause_at))  # noqa: B010
+    adopt = parts_module._adopt
+    setattr(parts_module, "_adopt", _after(adopt, "part-moved", pause_at))  # noqa: B010
     publish = store_module._publish
 
     def publish_with_markers(*args: Any) -> None:
@@ -78,10 +89,9 @@ def _instrument(pause_at: str) -> None:
     setattr(store_module, "_publish", publish_with_markers)  # noqa: B010
 
 
-def crash(root: Path, pause_at: str) -> None:
+def crash(root: Path, pause_at: str, tables: list[pa.Table]) -> None:
     _instrument(pause_at)
     wh = Warehouse(root, threads=1, memory_limit="500MB", settings=CRASH_SETTINGS)
-    tables = crash_tables()
     _marker("ready", pause_at)
     with wh.begin_import() as txn:
         for i, batch in enumerate(tables):
@@ -116,8 +126,9 @@ def reader(root: Path, stop: Path) -> None:
 
 def main(argv: list[str]) -> None:
     command, root = argv[0], Path(argv[1])
-    if command == "crash":
-        crash(root, argv[2] if len(argv) > 2 else "")
+    if command in ("crash", "crash-fresh"):
+        tables = crash_tables() if command == "crash" else fresh_tables()
+        crash(root, argv[2] if len(argv) > 2 else "", tables)
     elif command == "writer":
         writer(root, int(argv[2]))
     elif command == "reader":
