@@ -101,6 +101,7 @@ def _batches(
         if len(posts) >= batch_size:
             yield posts_to_table(enrich_posts(posts))
             posts = []
+            gc.collect(1)  # the collector is off while converting: clear young cycles now
     if posts:
         yield posts_to_table(enrich_posts(posts))
 
