@@ -8,7 +8,7 @@ rejects and `source.record` carry the line numbers of the whole file.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -52,23 +52,34 @@ class _RangeOpener:
         assert self.path is not None
         handle = self.path.open("rb")
         handle.seek(self.start)
-        return io.BufferedReader(_Limited(handle, self.end - self.start), 1 << 20)
+        return io.BufferedReader(ReadThrough(handle, limit=self.end - self.start), 1 << 20)
 
 
-class _Limited(io.RawIOBase):
-    """At most `remaining` bytes of a binary stream."""
+class ReadThrough(io.RawIOBase):
+    """A binary stream read through to another: at most `limit` bytes of it, telling
+    `on_bytes` how many were read."""
 
-    def __init__(self, inner: IO[bytes], remaining: int) -> None:
+    def __init__(
+        self,
+        inner: IO[bytes],
+        limit: int | None = None,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> None:
         self._inner = inner
-        self._remaining = remaining
+        self._remaining = limit
+        self._on_bytes = on_bytes
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._inner.read(min(len(buffer), self._remaining))
+        wanted = len(buffer) if self._remaining is None else min(len(buffer), self._remaining)
+        data = self._inner.read(wanted)
         buffer[: len(data)] = data
-        self._remaining -= len(data)
+        if self._remaining is not None:
+            self._remaining -= len(data)
+        if self._on_bytes is not None:
+            self._on_bytes(len(data))
         return len(data)
 
     def close(self) -> None:

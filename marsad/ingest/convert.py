@@ -15,13 +15,13 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import orjson
 import pyarrow as pa
 
 from marsad.ingest.base import Context, Format, Item, Reject, SourceFile, excerpt
-from marsad.ingest.chunks import Chunk
+from marsad.ingest.chunks import Chunk, ReadThrough
 from marsad.ingest.enrich import enrich_posts
 from marsad.ingest.registry import get_format
 from marsad.ingest.rejects import RejectsWriter
@@ -156,27 +156,6 @@ def _raw_excerpt(raw: object) -> str:
         return excerpt(repr(raw))
 
 
-class _CountingRaw(io.RawIOBase):
-    """A binary stream that reports how many bytes were read through it."""
-
-    def __init__(self, inner: IO[bytes], on_bytes: ProgressCallback) -> None:
-        self._inner = inner
-        self._on_bytes = on_bytes
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._inner.read(len(buffer))
-        buffer[: len(data)] = data
-        self._on_bytes(len(data))
-        return len(data)
-
-    def close(self) -> None:
-        self._inner.close()
-        super().close()
-
-
 def counted(source: SourceFile, size: int, on_bytes: ProgressCallback) -> SourceFile:
     """The source, reporting bytes read to `on_bytes`: never more than `size` in all (a
     compressed file reads more bytes than it holds on disk, and formats may open a file
@@ -190,7 +169,7 @@ def counted(source: SourceFile, size: int, on_bytes: ProgressCallback) -> Source
             on_bytes(step)
 
     def opener() -> IO[bytes]:
-        return io.BufferedReader(_CountingRaw(source.open(), report), buffer_size=1 << 20)
+        return io.BufferedReader(ReadThrough(source.open(), on_bytes=report), buffer_size=1 << 20)
 
     return replace(source, opener=opener)
 
