@@ -2,11 +2,15 @@
 
 All the set work happens in DuckDB (in memory, spilling to the import's staging folder):
 1. the staged rows are reduced to one winner per (platform, post_id): the newest
-   collected_at, ties going to the row added last;
+   collected_at, ties going to the row added last (the winner is kept whole: the other
+   repeats are dropped, not used to fill its unknown values);
 2. each winner is compared with the stored row of the same key, if any: no stored row ->
-   new; winner strictly newer -> updated (it replaces the stored row); else -> duplicate;
-3. new and updated rows, plus the surviving rows of every stored file that held an updated
-   key (and of small files when enough have piled up), stream into new part files.
+   new; winner strictly newer -> updated; else -> duplicate (nothing changes);
+3. new rows, plus every row of every stored file that held an updated key (and of small
+   files when enough have piled up), stream into new part files; a stored row of an updated
+   key goes out combined with its winner field by field, the newest known value winning
+   (`update_sql`), so a newer but poorer record (a spreadsheet export with an id and a text
+   after an API record) does not blank what was known.
 The common case comes first and skips all of that: when every staged row is new (no key
 staged twice, none already stored: a first import, or one of fresh posts), which a count of
 the distinct staged keys and a semi join with the stored keys tell, no winner is picked and
@@ -23,12 +27,24 @@ from pathlib import Path
 
 import duckdb
 
+from marsad.posts import METRICS_TYPE, POST_SCHEMA
 from marsad.warehouse.duck import COLUMNS_SQL, parquet_source
 from marsad.warehouse.parts import FILE_ROWS, ROW_GROUP_ROWS, PartFile, adopt_parts, write_parts
 from marsad.warehouse.snapshot import Snapshot
 from marsad.warehouse.staging import StagedFile, staged_source
 
 NEW, UPDATED, DUPLICATE = "new", "updated", "duplicate"
+
+# How an update combines the stored row with the newer incoming record, by column.
+KEY = ("platform", "post_id")
+LATEST = ("collected_at", "source", "raw")  # the newer record's: they describe that record
+TEXT = ("text", "text_norm", "lang", "script")  # derived from `text`: taken together
+LISTS = ("hashtags", "mentions", "urls", "media")  # the newer list unless it is empty
+METRICS = "metrics"  # field by field, the newer value unless it is null
+SCALARS = tuple(  # the newer value unless it is null
+    name for name in POST_SCHEMA.names if name not in {*KEY, *LATEST, *TEXT, *LISTS, METRICS}
+)
+_METRIC_FIELDS = tuple(field.name for field in METRICS_TYPE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,15 +216,48 @@ def _is_small(path: Path, settings: MergeSettings) -> bool:
 
 
 def _output_query(staged_sql: str, rewrite: list[Path]) -> str:
+    """The rows of the new parts: the new posts' winners, then every row of the `rewrite`
+    files, those of updated posts combined with their winners (`update_sql`)."""
     query = f"""
         SELECT {COLUMNS_SQL} FROM {staged_sql} s
-        SEMI JOIN (SELECT _seq FROM plan WHERE action <> '{DUPLICATE}') p ON s._seq = p._seq
+        SEMI JOIN (SELECT _seq FROM plan WHERE action = '{NEW}') p ON s._seq = p._seq
     """
     if rewrite:
         query += f"""
         UNION ALL
-        SELECT {COLUMNS_SQL} FROM {parquet_source(rewrite)} o
-        ANTI JOIN (SELECT platform, post_id FROM plan WHERE action = '{UPDATED}') u
-          ON o.platform = u.platform AND o.post_id = u.post_id
+        SELECT {update_sql("o", "u")} FROM {parquet_source(rewrite)} o
+        LEFT JOIN (
+            SELECT {COLUMNS_SQL} FROM {staged_sql} s
+            SEMI JOIN (SELECT _seq FROM plan WHERE action = '{UPDATED}') p ON s._seq = p._seq
+        ) u ON o.platform = u.platform AND o.post_id = u.post_id
         """
     return query
+
+
+def update_sql(old: str, new: str) -> str:
+    """The columns (POST_SCHEMA's, in order) of the stored row `old` updated by the newer
+    record `new`, the newest known value winning: `new`'s value where it is known, else
+    `old`'s. Unknown is null for SCALARS, null or empty for LISTS, a null text for the TEXT
+    columns (all four come from the row whose text is taken), a null field (or a null
+    struct) for the metrics; LATEST always come from `new`. Where no `new` row matched (the
+    LEFT JOIN left all its columns null), `old` as it is."""
+    matched = f"{new}.post_id IS NOT NULL"
+    exprs = {name: f"{old}.{name}" for name in KEY}
+    for name in LATEST:
+        exprs[name] = f"CASE WHEN {matched} THEN {new}.{name} ELSE {old}.{name} END"
+    for name in SCALARS:
+        exprs[name] = f"coalesce({new}.{name}, {old}.{name})"
+    for name in TEXT:
+        exprs[name] = f"CASE WHEN {new}.text IS NOT NULL THEN {new}.{name} ELSE {old}.{name} END"
+    for name in LISTS:
+        exprs[name] = f"CASE WHEN len({new}.{name}) > 0 THEN {new}.{name} ELSE {old}.{name} END"
+    fields = ", ".join(
+        f"{field} := coalesce({new}.{METRICS}.{field}, {old}.{METRICS}.{field})"
+        for field in _METRIC_FIELDS
+    )
+    exprs[METRICS] = (
+        f"CASE WHEN {new}.{METRICS} IS NULL THEN {old}.{METRICS}"
+        f" WHEN {old}.{METRICS} IS NULL THEN {new}.{METRICS} ELSE struct_pack({fields}) END"
+    )
+    assert set(exprs) == set(POST_SCHEMA.names), "every column needs a rule"
+    return ", ".join(f'{exprs[name]} AS "{name}"' for name in POST_SCHEMA.names)

@@ -82,7 +82,7 @@ def test_newer_overlapping_import_replaces_metrics_and_adds_the_rest(wh: Warehou
     assert scan_counts(wh) == (150, 150)
 
 
-def test_an_update_replaces_the_whole_row_not_only_metrics(wh: Warehouse) -> None:
+def test_an_update_replaces_the_text_and_collection_time_too(wh: Warehouse) -> None:
     load(wh, posts_to_table([post(1, day=0, text="first text")]))
     load(wh, posts_to_table([post(1, day=1, text="edited text")]))
     rows = wh.connect().sql("SELECT text, collected_at FROM posts").fetchall()
