@@ -33,7 +33,8 @@ def run_demo(project_dir: Path, console: Console) -> None:
     console.print(
         f"[bold]Demo project[/bold] {project_dir}: imported {summary.files} files, "
         f"{summary.read:,} records read, {summary.new:,} new, {summary.updated:,} updated, "
-        f"{summary.duplicate:,} duplicate, {summary.rejected:,} rejected"
+        f"{summary.duplicate:,} duplicate, {summary.rejected:,} rejected",
+        soft_wrap=True,
     )
     from marsad.cli import print_stats
     from marsad.warehouse import Warehouse
