@@ -18,6 +18,7 @@ from marsad.ingest.formats.tabular import TabularFormat
 from marsad.ingest.formats.tabular.reader import content_id, parse_date, sniff_delimiter
 from marsad.ingest.sources import iter_sources
 from marsad.posts import Post, PostError, Source, posts_to_table
+from tests.ingest import robustness
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tabular"
 COLLECTED = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
@@ -444,16 +445,7 @@ def test_sniff_refuses_what_is_not_a_table(name: str, head: bytes) -> None:
 
 
 def check_robust(data: bytes, name: str) -> None:
-    context = ctx(name)
-    for entry in FMT.read(memory_source(data, name), context):
-        if isinstance(entry, Reject):
-            assert entry.file == name
-            continue
-        try:
-            post = FMT.map_item(entry, context)
-        except MAP_ERRORS:
-            continue
-        posts_to_table([post])
+    robustness.check_robust(FMT, data, name)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
@@ -475,11 +467,7 @@ def test_byte_mutated_fixtures_give_items_or_rejects_only(
     fixture: tuple[str, bytes], cuts: list[tuple[int, bytes]]
 ) -> None:
     name, data = fixture
-    mutated = bytearray(data)
-    for at, replacement in cuts:
-        at %= len(mutated) + 1
-        mutated[at : at + len(replacement)] = replacement
-    check_robust(bytes(mutated), name)
+    check_robust(robustness.mutate(data, cuts), name)
 
 
 @settings(max_examples=200)
