@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from operator import attrgetter
 
 import pyarrow as pa
@@ -141,13 +141,6 @@ def validate_post(post: Post) -> None:
             raise PostError(f"metrics.{name}: {value!r} is not a count")
 
 
-def to_utc(value: datetime) -> datetime:
-    """The same instant in UTC; naive datetimes are refused (their zone is unknown)."""
-    if value.tzinfo is None:
-        raise PostError(f"naive datetime {value.isoformat()}; must be timezone-aware")
-    return value.astimezone(UTC)
-
-
 COLUMN_NAMES: tuple[str, ...] = tuple(POST_SCHEMA.names)
 _POST_FIELDS = {f.name for f in fields(Post)}
 assert set(COLUMN_NAMES) == _POST_FIELDS, "Post and POST_SCHEMA must have the same fields"
@@ -190,10 +183,6 @@ def posts_to_table(posts: Sequence[Post]) -> pa.Table:
         for f in POST_SCHEMA
     ]
     return pa.Table.from_arrays(columns, schema=POST_SCHEMA)
-
-
-def empty_table() -> pa.Table:
-    return POST_SCHEMA.empty_table()
 
 
 def table_to_posts(table: pa.Table) -> Iterable[Post]:

@@ -236,6 +236,22 @@ class _ClosingGzipFile(gzip.GzipFile):
 # --- samples and text ------------------------------------------------------------------------
 
 
+def iter_lines(source: SourceFile) -> Iterator[tuple[int, bytes] | Reject]:
+    """(line number, line) for every non-blank line of a line-based file, the UTF-8 BOM of
+    the first line removed; a Reject naming the line where reading failed (a truncated .gz)."""
+    line_no = 0
+    try:
+        with source.open() as stream:
+            for line_no, line in enumerate(stream, 1):
+                if line_no == 1:
+                    line = line.removeprefix(codecs.BOM_UTF8)
+                if line.strip():
+                    yield line_no, line
+    except READ_ERRORS as exc:
+        reason = f"cannot read the rest of the file: {type(exc).__name__}: {exc}"
+        yield Reject(source.name, line_no + 1, reason)
+
+
 def read_sample(source: SourceFile) -> Sample:
     """The first SAMPLE_BYTES of the decompressed content; what could be read if it is corrupt."""
     return Sample(source.name, _read_head(source, SAMPLE_BYTES))

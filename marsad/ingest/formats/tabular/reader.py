@@ -23,7 +23,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
-from marsad.ingest.sources import READ_ERRORS, detect_encoding, has_invalid_bytes, open_text
+from marsad.ingest.sources import (
+    READ_ERRORS,
+    detect_encoding,
+    has_invalid_bytes,
+    iter_lines,
+    open_text,
+)
 from marsad.ingest.sources import read_sample as _read_sample
 from marsad.posts import Post, PostError, Source
 
@@ -373,17 +379,8 @@ def _json_rows(source: SourceFile) -> Iterator[_Row | Reject]:
 
 
 def _json_line_rows(source: SourceFile) -> Iterator[_Row | Reject]:
-    line_no = 0
-    try:
-        with source.open() as stream:
-            for line_no, line in enumerate(stream, 1):
-                if line_no == 1:
-                    line = line.removeprefix(_BOM)
-                if line.strip():
-                    yield _json_row(source.name, line_no, line)
-    except READ_ERRORS as exc:
-        reason = f"cannot read the rest of the file: {type(exc).__name__}: {exc}"
-        yield Reject(source.name, line_no + 1, reason)
+    for entry in iter_lines(source):
+        yield entry if isinstance(entry, Reject) else _json_row(source.name, *entry)
 
 
 def _json_row(name: str, line_no: int, line: bytes) -> _Row | Reject:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
-from marsad.ingest.sources import READ_ERRORS
+from marsad.ingest.sources import READ_ERRORS, iter_lines
 from marsad.posts import Media, Metrics, Post, PostError, Source
 
 PLATFORM = "x"
@@ -115,13 +115,11 @@ def read(source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
 
 
 def _read_stream_lines(source: SourceFile) -> Iterator[Item | Reject]:
-    line_no = 0
-    try:
-        with source.open() as stream:
-            for line_no, line in enumerate(stream, 1):
-                yield from _line_entries(source.name, line_no, line)
-    except READ_ERRORS as exc:
-        yield _unreadable(source.name, line_no + 1, exc)
+    for entry in iter_lines(source):
+        if isinstance(entry, Reject):
+            yield entry
+        else:
+            yield from _line_entries(source.name, *entry)
 
 
 def _unreadable(name: str, record: int, exc: Exception) -> Reject:
