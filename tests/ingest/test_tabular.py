@@ -10,7 +10,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
@@ -444,32 +444,6 @@ def test_sniff_refuses_what_is_not_a_table(name: str, head: bytes) -> None:
 # --- robustness ----------------------------------------------------------------------------
 
 
-def check_robust(data: bytes, name: str) -> None:
-    robustness.check_robust(FMT, data, name)
-
-
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.binary(max_size=2000), name=st.sampled_from(["a.csv", "a.tsv", "a.jsonl"]))
-def test_arbitrary_bytes_give_items_or_rejects_only(data: bytes, name: str) -> None:
-    FMT.sniff(Sample(name, data))
-    check_robust(data, name)
-
-
-FIXTURE_BYTES = [(p.name, p.read_bytes()) for p in sorted(FIXTURES.iterdir())]
-
-
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    fixture=st.sampled_from(FIXTURE_BYTES),
-    cuts=st.lists(st.tuples(st.integers(0, 1000), st.binary(max_size=6)), max_size=4),
-)
-def test_byte_mutated_fixtures_give_items_or_rejects_only(
-    fixture: tuple[str, bytes], cuts: list[tuple[int, bytes]]
-) -> None:
-    name, data = fixture
-    check_robust(robustness.mutate(data, cuts), name)
-
-
 @settings(max_examples=200)
 @given(
     cells=st.dictionaries(
@@ -480,7 +454,7 @@ def test_byte_mutated_fixtures_give_items_or_rejects_only(
 )
 def test_arbitrary_cells_map_or_raise_record_errors(cells: dict[str, str]) -> None:
     data = orjson.dumps(cells) + b"\n"
-    check_robust(data, "cells.jsonl")
+    robustness.check_robust(FMT, data, "cells.jsonl")
 
 
 def test_a_csv_cut_inside_a_quoted_field_rejects_the_cut_record_and_keeps_the_rest(

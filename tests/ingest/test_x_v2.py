@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
@@ -23,7 +23,6 @@ from tests.ingest import robustness
 FIXTURES = Path(__file__).parent / "fixtures" / "x_v2"
 COLLECTED = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 FMT = XV2Format()
-MAP_ERRORS = (PostError, KeyError, TypeError, ValueError)
 
 
 def ctx(name: str = "f.jsonl") -> Context:
@@ -344,32 +343,6 @@ def test_sniff_accepts_a_bare_tweet_line_with_x_timestamps() -> None:
 # --- robustness ----------------------------------------------------------------------------
 
 
-def check_robust(data: bytes, name: str) -> None:
-    robustness.check_robust(FMT, data, name)
-
-
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.binary(max_size=2000), name=st.sampled_from(["a.json", "a.jsonl"]))
-def test_arbitrary_bytes_give_items_or_rejects_only(data: bytes, name: str) -> None:
-    FMT.sniff(Sample(name, data))
-    check_robust(data, name)
-
-
-FIXTURE_BYTES = [(p.name, p.read_bytes()) for p in sorted(FIXTURES.iterdir())]
-
-
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    fixture=st.sampled_from(FIXTURE_BYTES),
-    cuts=st.lists(st.tuples(st.integers(0, 10_000), st.binary(max_size=8)), max_size=4),
-)
-def test_byte_mutated_fixtures_give_items_or_rejects_only(
-    fixture: tuple[str, bytes], cuts: list[tuple[int, bytes]]
-) -> None:
-    name, data = fixture
-    check_robust(robustness.mutate(data, cuts), name)
-
-
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
@@ -399,6 +372,6 @@ def test_value_mutated_tweets_map_or_raise_record_errors(
     mutated = Item(item.record, XRecord({**tweet, **changes}, includes))
     try:
         post = FMT.map_item(mutated, ctx())
-    except MAP_ERRORS:
+    except robustness.MAP_ERRORS:
         return
     posts_to_table([post])
