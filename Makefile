@@ -7,11 +7,11 @@ DEMO_DIR ?= demo-project
 
 .PHONY: demo test lint bench system-packages clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "marsad needs $(PYTHON) (Python 3.11) on PATH"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,telegram]'
 	touch $(STAMP)
 
 # Debian packages the tests need (none yet; later: chromium, poppler-utils, fonts).

@@ -52,6 +52,7 @@ class IngestOptions:
     columns: Mapping[str, str] = field(default_factory=dict)  # tabular reader options
     per_file: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     encoding: str | None = None
+    pseudonymise: bool = False  # replace author ids and handles by keyed hashes at import
 
 
 @dataclass(slots=True)
