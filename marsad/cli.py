@@ -138,6 +138,11 @@ def tabular_options(func: F) -> F:
     default=None,
     help='TOML file of per-file column mappings: [files."NAME"] tables of the options below.',
 )
+@click.option(
+    "--pseudonymise/--no-pseudonymise",
+    default=None,
+    help="Replace authors' ids and handles by keyed pseudonyms (default: ingest.pseudonymise).",
+)
 @tabular_options
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -148,6 +153,7 @@ def ingest(
     dataset: str | None,
     encoding: str | None,
     mapping: Path | None,
+    pseudonymise: bool | None,
     quiet: bool,
     as_json: bool,
     **columns: str | None,
@@ -158,6 +164,7 @@ def ingest(
     Records that cannot be imported are listed, with file, line and reason, in a rejects file.
     """
     from marsad.ingest.pipeline import IngestOptions, Ingestor
+    from marsad.ingest.pseudonymise import SecretKeyError
 
     settings = settings_for(project)
     try:
@@ -166,8 +173,12 @@ def ingest(
         raise click.ClickException(str(error)) from error
     given = {k: v for k, v in columns.items() if v is not None}
     check_ingest_options(format_key, encoding, given)
-    options = IngestOptions(dataset, format_key, given, per_file, encoding)
-    summary = _run_ingest(Ingestor(settings, options), list(paths), quiet or as_json)
+    options = IngestOptions(dataset, format_key, given, per_file, encoding, pseudonymise)
+    try:
+        ingestor = Ingestor(settings, options)
+    except SecretKeyError as error:
+        raise click.ClickException(str(error)) from error
+    summary = _run_ingest(ingestor, list(paths), quiet or as_json)
     if as_json:
         click.echo(orjson.dumps(summary.as_dict(), option=orjson.OPT_INDENT_2).decode())
     else:

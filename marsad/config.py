@@ -42,6 +42,12 @@ class SettingSpec:
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("project.name", str, "", "Name shown in reports and the web app."),
+    SettingSpec(
+        "project.secret_file",
+        str,
+        "secret.key",
+        "File of the project's secret key (keyed pseudonyms); made by `marsad init`, mode 0600.",
+    ),
     SettingSpec("warehouse.path", str, "warehouse", "Folder of the posts warehouse."),
     SettingSpec(
         "database.url",
@@ -54,6 +60,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "ingest.batch_size", int, 20000, "Posts per batch written while importing.", minimum=1
     ),
     SettingSpec("ingest.dataset", str, "", "Dataset name given to imported posts by default."),
+    SettingSpec(
+        "ingest.pseudonymise",
+        bool,
+        False,
+        "Replace authors' ids and handles by keyed pseudonyms in every import.",
+    ),
     SettingSpec(
         "ingest.workers",
         int,
@@ -150,11 +162,25 @@ def _value_for(
 def _coerce(spec: SettingSpec, raw: Any, where: str) -> Any:
     if spec.type is int:
         return _whole_number(spec, raw, where)
+    if spec.type is bool:
+        return _yes_or_no(raw, where)
     if not isinstance(raw, str):
         raise ConfigError(f"{where}: expected text, got {raw!r}")
     if spec.pattern and not re.fullmatch(spec.pattern, raw.strip(), re.IGNORECASE):
         raise ConfigError(f"{where}: {raw!r} is not a valid value (for example {spec.default!r})")
     return raw
+
+
+_YES = ("true", "yes", "on", "1")
+_NO = ("false", "no", "off", "0")
+
+
+def _yes_or_no(raw: Any, where: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _YES + _NO:
+        return raw.strip().lower() in _YES
+    raise ConfigError(f"{where}: expected true or false, got {raw!r}")
 
 
 def _whole_number(spec: SettingSpec, raw: Any, where: str) -> int:
@@ -226,6 +252,7 @@ rejects_path = "rejects"
 batch_size = 20000
 workers = 0
 # dataset = "monitoring-2025"
+# pseudonymise = true   # authors' ids and handles become keyed pseudonyms (see docs/importers.md)
 
 # Column mapping for CSV / JSONL files, for every file ...
 # [ingest.columns]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marsad.config import CONFIG_FILE, Settings, config_text
+from marsad.ingest.pseudonymise import create_secret_file
 
 
 class ProjectError(RuntimeError):
@@ -20,7 +21,8 @@ class InitResult:
 
 
 def init_project(project_dir: Path) -> InitResult:
-    """Create the project folder, its config file, warehouse, database and rejects folder.
+    """Create the project folder, its config file, warehouse, database, rejects folder and
+    secret key.
 
     Running it on an existing project keeps its config and data and only adds what is missing.
     """
@@ -35,6 +37,7 @@ def init_project(project_dir: Path) -> InitResult:
     _create_warehouse(settings.warehouse_dir)
     settings.rejects_dir.mkdir(parents=True, exist_ok=True)
     _create_sqlite(settings.database_url)
+    create_secret_file(settings.path("project.secret_file"))
     return InitResult(project_dir, created)
 
 

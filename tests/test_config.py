@@ -111,3 +111,18 @@ def test_a_mapping_file_of_the_wrong_shape_is_a_clear_error(tmp_path: Path) -> N
         load_mapping_file(path)
     path.write_text('[files."a.csv"]\ntext_column = "body"\n')
     assert load_mapping_file(path) == {"a.csv": {"text_column": "body"}}
+
+
+def test_yes_or_no_settings_read_words_from_the_environment_and_booleans_from_the_file(
+    tmp_path: Path,
+) -> None:
+    assert load_settings(tmp_path, environ={"MARSAD_INGEST_PSEUDONYMISE": "Yes"}).get(
+        "ingest.pseudonymise"
+    )
+    (tmp_path / CONFIG_FILE).write_text("[ingest]\npseudonymise = false\n")
+    assert not load_settings(tmp_path, environ={}).get("ingest.pseudonymise")
+    with pytest.raises(ConfigError, match=r"MARSAD_INGEST_PSEUDONYMISE.*true or false"):
+        load_settings(tmp_path, environ={"MARSAD_INGEST_PSEUDONYMISE": "maybe"})
+    (tmp_path / CONFIG_FILE).write_text('[ingest]\npseudonymise = "sometimes"\n')
+    with pytest.raises(ConfigError, match=r"\[ingest\] pseudonymise"):
+        load_settings(tmp_path, environ={})

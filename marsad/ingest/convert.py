@@ -23,6 +23,7 @@ import pyarrow as pa
 from marsad.ingest.base import Context, Format, Item, Reject, SourceFile, excerpt
 from marsad.ingest.chunks import Chunk, ReadThrough
 from marsad.ingest.enrich import enrich_posts
+from marsad.ingest.pseudonymise import Pseudonymiser
 from marsad.ingest.registry import get_format
 from marsad.ingest.rejects import RejectsWriter
 from marsad.posts import POST_SCHEMA, Post, PostError, posts_to_table
@@ -52,10 +53,12 @@ def convert_chunk(
     stem: Path,
     batch_size: int,
     on_bytes: ProgressCallback | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
 ) -> ChunkResult:
     """Convert a chunk into `<stem>.arrow` and `<stem>.rejects.jsonl`.
 
-    `on_bytes`, when given, hears of the bytes read as they are read (in-process runs)."""
+    `on_bytes`, when given, hears of the bytes read as they are read (in-process runs);
+    `pseudonymiser`, when given, replaces authors and mentions before the text is analysed."""
     result = ChunkResult(
         stem.with_name(stem.name + ".arrow"), stem.with_name(stem.name + ".rejects.jsonl"), 0, 0, 0
     )
@@ -64,7 +67,7 @@ def convert_chunk(
     gc.disable()  # millions of short-lived containers: the cyclic collector only slows us
     try:
         with RejectsWriter(result.rejects_path) as rejects:
-            batches = _batches(chunk, counts, rejects, batch_size, on_bytes)
+            batches = _batches(chunk, counts, rejects, batch_size, on_bytes, pseudonymiser)
             _write_batches(result.batches_path, batches)
     finally:
         if gc_was_enabled:
@@ -90,6 +93,7 @@ def _batches(
     rejects: RejectsWriter,
     batch_size: int,
     on_bytes: ProgressCallback | None,
+    pseudonymiser: Pseudonymiser | None,
 ) -> Iterator[pa.Table]:
     fmt = get_format(chunk.format_key)
     source = chunk.opened_source()
@@ -97,7 +101,7 @@ def _batches(
         source = counted(source, chunk.size, on_bytes)
     posts: list[Post] = []
     for post in _posts(fmt, source, chunk, counts, rejects):
-        posts.append(post)
+        posts.append(pseudonymiser.apply(post) if pseudonymiser else post)
         if len(posts) >= batch_size:
             yield posts_to_table(enrich_posts(posts))
             posts = []

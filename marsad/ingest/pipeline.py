@@ -28,6 +28,7 @@ from marsad.ingest import chunks as chunking
 from marsad.ingest.base import Context, Reject, SourceFile
 from marsad.ingest.chunks import Chunk
 from marsad.ingest.convert import ChunkResult, convert_chunk, read_batches
+from marsad.ingest.pseudonymise import Pseudonymiser, load_pseudonymiser
 from marsad.ingest.registry import detect_format
 from marsad.ingest.rejects import RejectsWriter, read_rejects
 from marsad.ingest.scratch import scratch_folder
@@ -52,7 +53,7 @@ class IngestOptions:
     columns: Mapping[str, str] = field(default_factory=dict)  # tabular reader options
     per_file: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     encoding: str | None = None
-    pseudonymise: bool = False  # replace author ids and handles by keyed hashes at import
+    pseudonymise: bool | None = None  # keyed pseudonyms for authors; None: the setting decides
 
 
 @dataclass(slots=True)
@@ -96,6 +97,7 @@ class Ingestor:
         self.rejects = RejectsWriter(rejects_path)
         self.batch_size = int(settings.get("ingest.batch_size"))
         self.workers = int(settings.get("ingest.workers")) or default_workers()
+        self.pseudonymiser = _pseudonymiser(settings, options)
 
     def sources(self, paths: Sequence[Path]) -> list[SourceFile]:
         found: list[SourceFile] = []
@@ -148,7 +150,9 @@ class Ingestor:
         total = sum(chunk.size for chunk in planned)
         if self.workers <= 1 or len(planned) < 2 or total < PARALLEL_MIN_BYTES:
             for index, chunk in enumerate(planned):
-                yield convert_chunk(chunk, _stem(scratch, index), self.batch_size, self.on_bytes)
+                yield convert_chunk(
+                    chunk, _stem(scratch, index), self.batch_size, self.on_bytes, self.pseudonymiser
+                )
             return
         yield from self._convert_in_workers(planned, scratch)
 
@@ -163,7 +167,14 @@ class Ingestor:
                 pending.append(
                     (
                         chunk,
-                        pool.submit(convert_chunk, chunk, _stem(scratch, index), self.batch_size),
+                        pool.submit(
+                            convert_chunk,
+                            chunk,
+                            _stem(scratch, index),
+                            self.batch_size,
+                            None,
+                            self.pseudonymiser,
+                        ),
                     )
                 )
                 if len(pending) >= 2 * workers:
@@ -214,6 +225,13 @@ class Ingestor:
         self.summary.new = result.new
         self.summary.updated = result.updated
         self.summary.duplicate = result.duplicate
+
+
+def _pseudonymiser(settings: Settings, options: IngestOptions) -> Pseudonymiser | None:
+    wanted = options.pseudonymise
+    if wanted is None:
+        wanted = bool(settings.get("ingest.pseudonymise"))
+    return load_pseudonymiser(settings.path("project.secret_file")) if wanted else None
 
 
 def default_workers() -> int:
