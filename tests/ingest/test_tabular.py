@@ -162,7 +162,7 @@ def test_jsonl_rows_with_numbers_epoch_dates_and_nested_values() -> None:
     first, second, third = fixture_posts("posts.jsonl", {"platform": "Telegram"})
     assert (first.platform, first.post_id, first.author_handle) == (
         "telegram",
-        "301",
+        "9001/301",
         "huquq_channel",
     )
     assert first.author_id == "9001"
@@ -480,8 +480,20 @@ def test_ids_without_a_platform_are_scoped_to_their_file_so_sheets_do_not_collid
 
 
 def test_ids_with_a_platform_are_the_platforms_own() -> None:
-    (post,), _ = read_bytes(b"id,text,platform\n77,a channel post,telegram\n", "c.csv")
-    assert (post.platform, post.post_id) == ("telegram", "77")
+    (post,), _ = read_bytes(b"id,text,platform\n77,a post,facebook\n", "c.csv")
+    assert (post.platform, post.post_id) == ("facebook", "77")
+
+
+def test_telegram_message_ids_are_scoped_to_their_channel_like_the_telegram_importers() -> None:
+    data = (
+        b"id,text,channel,platform\n77,a channel post,huquq,telegram\n"
+        b"77,same number in another channel,raqib,telegram\n"
+        b"1234/78,an id that names its chat,huquq,telegram\n"
+    )
+    posts, _ = read_bytes(data, "c.csv", options={"author_handle_column": "channel"})
+    assert [p.post_id for p in posts] == ["huquq/77", "raqib/77", "1234/78"]
+    (alone,), _ = read_bytes(b"id,text,platform\n77,no channel column,telegram\n", "c.csv")
+    assert alone.post_id == "c.csv/77"
 
 
 def test_a_jsonl_file_whose_first_line_is_broken_keeps_its_good_lines() -> None:

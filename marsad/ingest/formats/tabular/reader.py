@@ -34,6 +34,7 @@ from marsad.ingest.sources import read_sample as _read_sample
 from marsad.posts import Post, PostError, Source
 
 DEFAULT_PLATFORM = "other"
+TELEGRAM = "telegram"
 CSV_NAMES = (".csv", ".tsv", ".txt")
 JSON_NAMES = (".jsonl", ".ndjson", ".json")
 DELIMITERS = (",", ";", "\t", "|")
@@ -445,7 +446,7 @@ def map_item(item: Item, ctx: Context) -> Post:
     post_id = _cell_of(row, columns.id).strip()
     return Post(
         platform=platform,
-        post_id=_scoped_id(post_id, platform, ctx.file)
+        post_id=_scoped_id(post_id, platform, ctx.file, author_id or handle)
         or content_id(text, handle or author_id or name or "", date),
         collected_at=ctx.collected_at,
         text=text,
@@ -481,12 +482,20 @@ def _platform(row: Mapping[str, Any], columns: Columns, options: Mapping[str, st
     return fixed or _cell_of(row, columns.platform).strip().lower() or DEFAULT_PLATFORM
 
 
-def _scoped_id(post_id: str, platform: str, file: str) -> str:
+def _scoped_id(post_id: str, platform: str, file: str, author: str | None) -> str:
     """Without a platform, an id is only known to be unique within its file (sheets number
-    their rows 1, 2, 3...), so it is prefixed with the file's name."""
-    if not post_id or platform != DEFAULT_PLATFORM:
+    their rows 1, 2, 3...), so it is prefixed with the file's name. Telegram message ids are
+    unique per chat only: a bare one is prefixed with the chat (author id, else handle, else
+    the file's name) as `chat/message`, like the Telegram importers' ids."""
+    if not post_id or (platform != DEFAULT_PLATFORM and platform != TELEGRAM):
         return post_id
-    return f"{file.rsplit('!', 1)[-1].rsplit('/', 1)[-1]}:{post_id}"
+    if platform == TELEGRAM:
+        return post_id if "/" in post_id else f"{author or _base_name(file)}/{post_id}"
+    return f"{_base_name(file)}:{post_id}"
+
+
+def _base_name(file: str) -> str:
+    return file.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
 
 
 def content_id(text: str, author: str, date: str) -> str:
