@@ -19,6 +19,8 @@ ENTRY_POINT_GROUP = "marsad.formats"
 
 FORMATS: dict[str, str] = {
     "x.v2": "marsad.ingest.formats.x_v2:XV2Format",
+    "crowdtangle.v1": "marsad.ingest.formats.crowdtangle:CrowdTangleFormat",
+    "meta.mcl.v1": "marsad.ingest.formats.meta_mcl:MetaContentLibraryFormat",
     "tabular.v1": "marsad.ingest.formats.tabular:TabularFormat",
 }
 

@@ -17,6 +17,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Per format: its fixture folder and the file names arbitrary bytes are tried under.
 CASES: dict[str, tuple[str, list[str]]] = {
     "x.v2": ("x_v2", ["a.json", "a.jsonl"]),
+    "crowdtangle.v1": ("crowdtangle", ["a.csv"]),
+    "meta.mcl.v1": ("meta_mcl", ["a.csv", "a.json", "a.jsonl"]),
     "tabular.v1": ("tabular", ["a.csv", "a.tsv", "a.jsonl"]),
 }
 KEYS = list(FORMATS)
