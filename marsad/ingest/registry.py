@@ -19,8 +19,13 @@ ENTRY_POINT_GROUP = "marsad.formats"
 
 FORMATS: dict[str, str] = {
     "x.v2": "marsad.ingest.formats.x_v2:XV2Format",
+    "youtube.v3": "marsad.ingest.formats.youtube:YouTubeV3Format",
+    "tiktok.research.v2": "marsad.ingest.formats.tiktok:TikTokResearchFormat",
     "crowdtangle.v1": "marsad.ingest.formats.crowdtangle:CrowdTangleFormat",
     "meta.mcl.v1": "marsad.ingest.formats.meta_mcl:MetaContentLibraryFormat",
+    "x.v1": "marsad.ingest.formats.x_v1:XV1Format",
+    "x.archive.v1": "marsad.ingest.formats.x_v1:XArchiveFormat",
+    "4cat.v1": "marsad.ingest.formats.fourcat:FourCatFormat",
     "tabular.v1": "marsad.ingest.formats.tabular:TabularFormat",
 }
 

@@ -17,8 +17,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Per format: its fixture folder and the file names arbitrary bytes are tried under.
 CASES: dict[str, tuple[str, list[str]]] = {
     "x.v2": ("x_v2", ["a.json", "a.jsonl"]),
+    "youtube.v3": ("youtube", ["a.json", "a.jsonl"]),
+    "tiktok.research.v2": ("tiktok", ["a.json", "a.jsonl"]),
     "crowdtangle.v1": ("crowdtangle", ["a.csv"]),
     "meta.mcl.v1": ("meta_mcl", ["a.csv", "a.json", "a.jsonl"]),
+    "x.v1": ("x_v1", ["a.json", "a.jsonl"]),
+    "x.archive.v1": ("x_archive", ["tweets.js", "account.js"]),
+    "4cat.v1": ("fourcat", ["a.csv", "a.ndjson"]),
     "tabular.v1": ("tabular", ["a.csv", "a.tsv", "a.jsonl"]),
 }
 KEYS = list(FORMATS)
