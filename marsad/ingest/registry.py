@@ -19,10 +19,17 @@ ENTRY_POINT_GROUP = "marsad.formats"
 
 FORMATS: dict[str, str] = {
     "x.v2": "marsad.ingest.formats.x_v2:XV2Format",
+    "telegram.desktop.v1": "marsad.ingest.formats.telegram:TelegramDesktopFormat",
+    "telegram.telethon.v1": "marsad.ingest.formats.telegram:TelegramTelethonFormat",
+    "reddit.api.v1": "marsad.ingest.formats.reddit:RedditApiFormat",
+    "reddit.pushshift.v1": "marsad.ingest.formats.reddit:RedditPushshiftFormat",
     "youtube.v3": "marsad.ingest.formats.youtube:YouTubeV3Format",
     "tiktok.research.v2": "marsad.ingest.formats.tiktok:TikTokResearchFormat",
     "crowdtangle.v1": "marsad.ingest.formats.crowdtangle:CrowdTangleFormat",
     "meta.mcl.v1": "marsad.ingest.formats.meta_mcl:MetaContentLibraryFormat",
+    "mastodon.api.v1": "marsad.ingest.formats.mastodon:MastodonApiFormat",
+    "mastodon.outbox.v1": "marsad.ingest.formats.mastodon:MastodonOutboxFormat",
+    "bluesky.api.v1": "marsad.ingest.formats.bluesky:BlueskyApiFormat",
     "x.v1": "marsad.ingest.formats.x_v1:XV1Format",
     "x.archive.v1": "marsad.ingest.formats.x_v1:XArchiveFormat",
     "4cat.v1": "marsad.ingest.formats.fourcat:FourCatFormat",

@@ -1,7 +1,10 @@
-"""File sources: paths, folders, .gz and .zip turned into `SourceFile`s, plus text decoding.
+"""File sources: paths, folders, .gz, .zst and .zip turned into `SourceFile`s, plus text decoding.
 
 `iter_sources` never raises for a bad path: a missing file, an unreadable file or a corrupt
 archive becomes a `Reject` naming the path and the reason, and the other paths go on.
+`.gz` and `.zst` files (also as zip members) are decompressed while they are read; `.zst` is
+read with a window of up to 2 GiB, as the Pushshift Reddit dumps (`zstd --long=31`) need, and a
+`.zst` file cut in the middle of a frame fails like a truncated `.gz` (EOFError).
 
 `open_text` picks the encoding of a file: a byte-order mark, else UTF-16 without a mark when
 the sample is full of NUL bytes at alternate positions, else UTF-8 when the first megabyte is
@@ -25,7 +28,9 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from stat import S_ISREG
-from typing import IO, TextIO, cast
+from typing import IO, Any, TextIO, cast
+
+import zstandard
 
 from marsad.ingest.base import SAMPLE_BYTES, Reject, Sample, SourceFile
 
@@ -39,12 +44,17 @@ READ_ERRORS: tuple[type[Exception], ...] = (
     zlib.error,
     zipfile.BadZipFile,
     UnicodeDecodeError,
+    zstandard.ZstdError,
 )
 # Opening a zip member can also raise RuntimeError (encrypted) or NotImplementedError (an
 # unsupported compression method); such members are rejected before anything reads them.
 _OPEN_ERRORS: tuple[type[Exception], ...] = (*READ_ERRORS, RuntimeError)
 
 _CHUNK = 8192
+# Pushshift dumps are written with `zstd --long=31`: a 2 GiB window, above the default limit.
+ZSTD_MAX_WINDOW = 2**31
+_ZSTD_READ = 16 * 1024  # compressed bytes per step: bounds what one step can expand to
+_COMPRESSED = (".gz", ".zst")
 _BOMS = {
     "utf-8": codecs.BOM_UTF8,
     "utf-16-le": codecs.BOM_UTF16_LE,
@@ -107,6 +117,8 @@ def _file_sources(path: Path) -> Iterator[SourceFile | Reject]:
         yield from _zip_sources(path, mtime)
     elif lower.endswith(".gz"):
         yield from _gzip_source(path, stat.st_size, mtime)
+    elif lower.endswith(".zst"):
+        yield from _zst_source(path, stat.st_size, mtime)
     else:
         yield SourceFile(str(path), partial(_open_file, path), stat.st_size, mtime, path)
 
@@ -120,15 +132,94 @@ def _gzip_source(path: Path, size: int, mtime: datetime) -> Iterator[SourceFile 
     if problem:
         yield Reject(str(path), None, f"not a readable .gz file: {problem}")
         return
-    yield SourceFile(_strip_gz(str(path)), partial(_open_gzip, path), size, mtime)
+    yield SourceFile(_strip_compression(str(path)), partial(_open_gzip, path), size, mtime)
 
 
 def _open_gzip(path: Path) -> IO[bytes]:
     return cast(IO[bytes], gzip.open(path, "rb"))
 
 
-def _strip_gz(name: str) -> str:
-    return name[:-3] if name.lower().endswith(".gz") else name
+def _zst_source(path: Path, size: int, mtime: datetime) -> Iterator[SourceFile | Reject]:
+    problem = _probe(partial(_open_zst, path))
+    if problem:
+        yield Reject(str(path), None, f"not a readable .zst file: {problem}")
+        return
+    yield SourceFile(_strip_compression(str(path)), partial(_open_zst, path), size, mtime)
+
+
+def _open_zst(path: Path) -> IO[bytes]:
+    return zst_stream(path.open("rb"))
+
+
+def zst_stream(inner: IO[bytes]) -> IO[bytes]:
+    """A buffered binary stream of the decompressed content of the zstd stream `inner`
+    (closing it closes `inner`)."""
+    return cast(IO[bytes], io.BufferedReader(_ZstdReader(inner), 1 << 20))
+
+
+def _compression(name: str) -> str:
+    """The compression suffix of a name (".gz" or ".zst"), or "" for none."""
+    lower = name.lower()
+    return next((suffix for suffix in _COMPRESSED if lower.endswith(suffix)), "")
+
+
+def _strip_compression(name: str) -> str:
+    suffix = _compression(name)
+    return name[: -len(suffix)] if suffix else name
+
+
+class _ZstdReader(io.RawIOBase):
+    """Streaming zstd decompression over another stream, frame after frame.
+
+    Unlike `ZstdDecompressor.stream_reader`, a stream that ends inside a frame raises
+    EOFError (as gzip does), so a truncated download is reported, not silently cut.
+    """
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self._inner = inner
+        self._dctx = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+        self._frame = self._dctx.decompressobj()
+        self._in_frame = False
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            if not self._fill():
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def _fill(self) -> bool:
+        data = self._inner.read(_ZSTD_READ)
+        if not data:
+            if self._in_frame:
+                raise EOFError("the .zst stream ends in the middle of a frame (truncated)")
+            return False
+        self._pending = memoryview(self._decompress(data))
+        return True
+
+    def _decompress(self, data: bytes) -> bytes:
+        parts: list[bytes] = []
+        while data:
+            self._in_frame = True
+            parts.append(self._frame.decompress(data))
+            if not self._frame.eof:
+                break
+            data = self._frame.unused_data  # the next frame starts here
+            self._frame = self._dctx.decompressobj()
+            self._in_frame = False
+        return b"".join(parts)
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            super().close()
 
 
 def _probe(opener: partial[IO[bytes]]) -> str:
@@ -173,12 +264,11 @@ def _member_source(
     shown = f"{archive.path}!{member.filename}"
     if member.filename.lower().endswith(".zip"):
         return Reject(shown, None, "archives inside archives are not opened; unpack it first")
-    gz = member.filename.lower().endswith(".gz")
-    opener = partial(archive.open, member.filename, gz)
+    opener = partial(archive.open, member.filename, _compression(member.filename))
     problem = _probe(opener)
     if problem:
         return Reject(shown, None, f"cannot read archive member: {problem}")
-    name = _strip_gz(shown) if gz else shown
+    name = _strip_compression(shown)
     return SourceFile(name, opener, member.compress_size, _member_mtime(member, fallback))
 
 
@@ -208,9 +298,12 @@ class _Archive:
             self._pid = os.getpid()
         return self._zip
 
-    def open(self, member: str, gz: bool) -> IO[bytes]:
+    def open(self, member: str, compression: str = "") -> IO[bytes]:
+        """The member's content, decompressed when `compression` is ".gz" or ".zst"."""
         stream: IO[bytes] = self.zip().open(member)
-        return cast(IO[bytes], _ClosingGzipFile(stream)) if gz else stream
+        if compression == ".gz":
+            return cast(IO[bytes], _ClosingGzipFile(stream))
+        return zst_stream(stream) if compression == ".zst" else stream
 
     def __getstate__(self) -> dict[str, object]:
         return {"path": self.path, "_zip": None, "_pid": 0}

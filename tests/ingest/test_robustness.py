@@ -17,6 +17,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Per format: its fixture folder and the file names arbitrary bytes are tried under.
 CASES: dict[str, tuple[str, list[str]]] = {
     "x.v2": ("x_v2", ["a.json", "a.jsonl"]),
+    "telegram.desktop.v1": ("telegram_desktop", ["result.json"]),
+    "telegram.telethon.v1": ("telegram_telethon", ["a.jsonl", "a.json"]),
+    "reddit.api.v1": ("reddit_api", ["a.json", "a.jsonl"]),
+    "reddit.pushshift.v1": ("reddit_pushshift", ["RC_2025-01", "a.ndjson"]),
     "youtube.v3": ("youtube", ["a.json", "a.jsonl"]),
     "tiktok.research.v2": ("tiktok", ["a.json", "a.jsonl"]),
     "crowdtangle.v1": ("crowdtangle", ["a.csv"]),
@@ -24,6 +28,9 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "x.v1": ("x_v1", ["a.json", "a.jsonl"]),
     "x.archive.v1": ("x_archive", ["tweets.js", "account.js"]),
     "4cat.v1": ("fourcat", ["a.csv", "a.ndjson"]),
+    "mastodon.api.v1": ("mastodon_api", ["a.json", "a.jsonl"]),
+    "mastodon.outbox.v1": ("mastodon_outbox", ["outbox.json"]),
+    "bluesky.api.v1": ("bluesky", ["a.json", "a.jsonl"]),
     "tabular.v1": ("tabular", ["a.csv", "a.tsv", "a.jsonl"]),
 }
 KEYS = list(FORMATS)

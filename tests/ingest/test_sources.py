@@ -12,17 +12,25 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
 import pytest
+import zstandard
 
+from marsad.config import load_settings
 from marsad.ingest.base import SAMPLE_BYTES, Reject, SourceFile
+from marsad.ingest.pipeline import IngestOptions, ingest
+from marsad.ingest.registry import detect_format
 from marsad.ingest.sources import (
     ENCODING_SAMPLE_BYTES,
     detect_encoding,
     has_invalid_bytes,
+    iter_lines,
     iter_sources,
     open_text,
     read_sample,
 )
+from marsad.project import init_project
+from marsad.warehouse import Warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2025, 4, 1, tzinfo=UTC)
@@ -387,3 +395,122 @@ def test_invalid_bytes_after_the_sample_do_not_break_the_stream() -> None:
 
 def test_has_invalid_bytes_is_false_for_real_text() -> None:
     assert not has_invalid_bytes("حرية التعبير | חופש הביטוי | free speech 🕊️")
+
+
+# --- .zst ----------------------------------------------------------------------------------
+
+
+def zst_long(data: bytes) -> bytes:
+    """zstd as the Pushshift dumps are made (`zstd --long=31`): no content size, 2 GiB window."""
+    params = zstandard.ZstdCompressionParameters.from_level(
+        3, window_log=31, enable_ldm=True, write_content_size=False
+    )
+    compressor = zstandard.ZstdCompressor(compression_params=params).compressobj()
+    return compressor.compress(data) + compressor.flush()
+
+
+DUMP_LINES = b"".join(
+    b'{"id": "c%d", "body": "post number %d", "link_id": "t3_a"}\n' % (i, i) for i in range(20000)
+)
+
+
+def test_zst_files_are_unwrapped_with_a_long_window_and_named_without_zst(tmp_path: Path) -> None:
+    path = tmp_path / "RC_2025-03.zst"
+    path.write_bytes(zst_long(DUMP_LINES))
+    with pytest.raises(zstandard.ZstdError, match="too much memory"):  # the default limit
+        zstandard.ZstdDecompressor().decompressobj().decompress(path.read_bytes())
+    (source,) = sources(path)
+    assert source.name == str(tmp_path / "RC_2025-03")
+    assert source.size == path.stat().st_size
+    assert source.path is None  # compressed: read as one part
+    assert content(source) == DUMP_LINES
+    with source.open() as stream:
+        assert sum(1 for _ in stream) == 20000
+
+
+def test_a_zst_of_several_frames_is_read_to_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "two_frames.jsonl.zst"
+    path.write_bytes(zst_long(b'{"a": 1}\n') + zst_long(b'{"b": 2}\n'))
+    (source,) = sources(path)
+    assert content(source) == b'{"a": 1}\n{"b": 2}\n'
+
+
+def test_an_empty_zst_file_has_no_content(tmp_path: Path) -> None:
+    path = tmp_path / "empty.ndjson.zst"
+    path.write_bytes(b"")
+    (source,) = sources(path)
+    assert content(source) == b""
+
+
+def test_a_zst_file_that_is_not_zstd_is_a_reject(tmp_path: Path) -> None:
+    path = tmp_path / "RS_2025-03.zst"
+    path.write_bytes(b'{"id": "abc", "title": "not compressed"}\n')
+    (reject,) = rejects(path)
+    assert reject.file == str(path)
+    assert reject.record is None
+    assert "not a readable .zst file" in reject.reason
+
+
+def test_a_truncated_zst_file_reports_the_line_where_reading_failed(tmp_path: Path) -> None:
+    compressed = zst_long(DUMP_LINES)
+    path = tmp_path / "cut.jsonl.zst"
+    path.write_bytes(compressed[: len(compressed) // 3])
+    (source,) = sources(path)
+    head = read_sample(source).head
+    assert 0 < len(head) <= SAMPLE_BYTES
+    assert DUMP_LINES.startswith(head)
+    entries = list(iter_lines(source))
+    *lines, last = entries
+    assert len(lines) > 100
+    assert all(isinstance(e, tuple) for e in lines)
+    assert isinstance(last, Reject)
+    assert last.file == str(tmp_path / "cut.jsonl")
+    assert last.record == len(lines) + 1
+    assert "truncated" in last.reason
+
+
+def test_a_zst_member_of_a_zip_is_unwrapped(tmp_path: Path) -> None:
+    path = tmp_path / "dumps.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("reddit/RC_2025-03.zst", zst_long(DUMP_LINES[:1000]))
+        archive.writestr("reddit/broken.zst", b"not zstd at all")
+    source, reject = list(iter_sources([path]))
+    assert isinstance(reject, Reject) and reject.file == f"{path}!reddit/broken.zst"
+    assert "cannot read archive member" in reject.reason
+    assert isinstance(source, SourceFile)
+    assert source.name == f"{path}!reddit/RC_2025-03"
+    assert content(source) == DUMP_LINES[:1000]
+    assert pickle.loads(pickle.dumps(source)).open().read() == DUMP_LINES[:1000]
+
+
+def test_a_zst_source_can_be_pickled_and_sniffed(tmp_path: Path) -> None:
+    path = FIXTURES / "reddit_pushshift" / "RS_2025-03.zst"
+    (source,) = sources(path)
+    copy = pickle.loads(pickle.dumps(source))
+    assert content(copy) == content(source)
+    sample = read_sample(copy)
+    assert sample.name.endswith("RS_2025-03")
+    assert sample.head.startswith(b'{"approved_at_utc": null, "subreddit": "DigitalRightsWatch"')
+    fmt = detect_format(sample, {})
+    assert fmt is not None and fmt.key == "reddit.pushshift.v1"
+
+
+def test_a_pushshift_zst_dump_imports_end_to_end(tmp_path: Path) -> None:
+    init_project(tmp_path / "project")
+    settings = load_settings(tmp_path / "project", environ={})
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    dump = (FIXTURES / "reddit_pushshift" / "RS_2025-03.zst").read_bytes()
+    (exports / "RS_2025-03.zst").write_bytes(dump)
+    first = content(sources(exports / "RS_2025-03.zst")[0]).split(b"\n")[0]
+    many = zst_long(b"".join(first.replace(b"1j2abcd", b"z%05d" % i) + b"\n" for i in range(2000)))
+    (exports / "DigitalRightsWatch_submissions.zst").write_bytes(many[: len(many) // 2])
+    summary = ingest([exports], settings, IngestOptions())
+    assert summary.formats == {"reddit.pushshift.v1": 2}
+    assert summary.new > 4 + 100  # the lines before the cut are kept
+    assert summary.rejected == 1
+    assert Warehouse(settings.warehouse_dir).count() == summary.new
+    assert summary.rejects_file is not None
+    (reject,) = [orjson.loads(line) for line in summary.rejects_file.read_bytes().splitlines()]
+    assert reject["file"] == str(exports / "DigitalRightsWatch_submissions")
+    assert "truncated" in reject["reason"]
