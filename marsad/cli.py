@@ -269,6 +269,37 @@ def _print_summary(summary: Any) -> None:
 
 
 @main.command()
+@click.argument("config_file", metavar="CONFIG", type=click.Path(dir_okay=False, path_type=Path))
+@project_option
+@click.option("--only", multiple=True, metavar="NAME", help="Run only this collection (repeat).")
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Fetch at most N pages per collection; the next run goes on from there.",
+)
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+def collect(
+    config_file: Path,
+    project: Path | None,
+    only: tuple[str, ...],
+    max_pages: int | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Collect posts from Mastodon, Bluesky and Telegram channels into the warehouse.
+
+    CONFIG is a TOML file of [[collection]] tables (see docs/collect.md). Every page is saved
+    under collect/NAME/ and checkpointed; a run stopped at any moment goes on from there.
+    """
+    from marsad.collect.cli import run_collect
+
+    settings = settings_for(project)
+    run_collect(settings, config_file, only, max_pages, quiet, as_json, console, errors)
+
+
+@main.command()
 def formats() -> None:
     """List the import formats marsad recognises."""
     from marsad.ingest.registry import FORMATS, get_format
