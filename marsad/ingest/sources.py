@@ -36,6 +36,12 @@ from marsad.ingest.base import SAMPLE_BYTES, Reject, Sample, SourceFile
 
 ENCODING_SAMPLE_BYTES = 1024 * 1024
 REJECTS_SUFFIX = ".rejects.jsonl"
+ATTACHMENT_SUFFIXES = (
+    *(".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".bmp", ".tif", ".tiff", ".svg", ".ico"),
+    *(".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".3gp"),
+    *(".mp3", ".m4a", ".ogg", ".oga", ".opus", ".wav", ".aac", ".flac"),
+    *(".css", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".map", ".pdf", ".tgs"),
+)
 
 # What reading a (possibly compressed, possibly truncated) stream can raise.
 READ_ERRORS: tuple[type[Exception], ...] = (
@@ -97,7 +103,11 @@ def _walk(folder: Path) -> Iterator[SourceFile | Reject]:
 
 
 def _skipped(name: str) -> bool:
-    return name.startswith(".") or name.endswith(REJECTS_SUFFIX)
+    """Hidden files, rejects files, and the pictures, videos, sounds and web assets that
+    exports carry beside their data (an X archive's tweets_media/, a Telegram export's
+    photos/): skipped when a folder or archive is walked, not when named on their own."""
+    lower = name.lower()
+    return lower.startswith(".") or lower.endswith((REJECTS_SUFFIX, *ATTACHMENT_SUFFIXES))
 
 
 def _file_sources(path: Path) -> Iterator[SourceFile | Reject]:
@@ -253,7 +263,7 @@ def _zip_sources(path: Path, mtime: datetime) -> Iterator[SourceFile | Reject]:
 
 def _wanted_member(member: zipfile.ZipInfo) -> bool:
     name = member.filename
-    if member.is_dir() or name.startswith("__MACOSX/"):
+    if member.is_dir() or name.startswith("__MACOSX/") or _skipped(name.rsplit("/", 1)[-1]):
         return False
     return not any(part.startswith(".") for part in name.split("/"))
 

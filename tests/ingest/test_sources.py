@@ -92,6 +92,24 @@ def test_hidden_files_hidden_folders_and_rejects_files_are_skipped(tmp_path: Pat
     assert [Path(s.name).name for s in sources(tmp_path)] == ["keep.csv"]
 
 
+def test_attachments_in_folders_and_archives_are_passed_over(tmp_path: Path) -> None:
+    export = tmp_path / "ChatExport_2025-03-01"
+    (export / "photos").mkdir(parents=True)
+    (export / "photos" / "photo_1@01-03-2025_10-00-00.jpg").write_bytes(b"\xff\xd8\xff")
+    (export / "video_files").mkdir()
+    (export / "video_files" / "clip.MP4").write_bytes(b"\0\0\0\x18ftypmp42")
+    (export / "result.json").write_text("{}")
+    assert [Path(s.name).name for s in sources(export)] == ["result.json"]
+    zipped = tmp_path / "archive.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("data/tweets.js", "window.YTD.tweets.part0 = []")
+        archive.writestr("data/tweets_media/1-a.png", b"\x89PNG")
+        archive.writestr("assets/fonts/x.woff2", b"wOF2")
+    assert [s.name.rsplit("!", 1)[-1] for s in sources(zipped)] == ["data/tweets.js"]
+    alone = export / "photos" / "photo_1@01-03-2025_10-00-00.jpg"
+    assert [Path(s.name).name for s in sources(alone)] == [alone.name]  # named: tried
+
+
 def test_plain_file_carries_size_and_aware_utc_mtime(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(b"text\nhello\n")
