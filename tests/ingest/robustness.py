@@ -4,18 +4,8 @@ pipeline reports as rejects; and whatever maps becomes a valid Arrow row."""
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime
-
-from marsad.ingest.base import Context, Format, Reject, SourceFile
-from marsad.posts import PostError, posts_to_table
-
-COLLECTED = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
-MAP_ERRORS = (PostError, KeyError, TypeError, ValueError)
-
-
-def memory_source(data: bytes, name: str) -> SourceFile:
-    return SourceFile(name, lambda: io.BytesIO(data), len(data), COLLECTED)
+from marsad.ingest.base import Context, Format, Reject
+from tests.ingest.helpers import COLLECTED, assert_maps_or_raises_record_error, memory_source
 
 
 def check_robust(fmt: Format, data: bytes, name: str) -> None:
@@ -24,11 +14,7 @@ def check_robust(fmt: Format, data: bytes, name: str) -> None:
         if isinstance(entry, Reject):
             assert entry.file == name
             continue
-        try:
-            post = fmt.map_item(entry, context)
-        except MAP_ERRORS:
-            continue
-        posts_to_table([post])
+        assert_maps_or_raises_record_error(fmt, entry, context)
 
 
 def mutate(data: bytes, cuts: list[tuple[int, bytes]]) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,16 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.config import Settings, load_settings
-from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.config import Settings
+from marsad.ingest.base import Item, Sample
 from marsad.ingest.formats.crowdtangle import CrowdTangleFormat
 from marsad.ingest.formats.crowdtangle.reader import facebook_post_id, instagram_post_id
 from marsad.ingest.pipeline import IngestOptions, ingest
-from marsad.ingest.sources import iter_sources
 from marsad.posts import Media, Metrics, Post, PostError, Source, posts_to_table
-from marsad.project import init_project
 from marsad.warehouse import Warehouse
-from tests.ingest import robustness
+from tests.ingest.helpers import Bench, assert_maps_or_raises_record_error, file_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "crowdtangle"
 FACEBOOK = FIXTURES / "facebook_historical_2025.csv"
@@ -29,41 +26,9 @@ COLLECTED = datetime(2025, 12, 31, 9, 0, tzinfo=UTC)
 FMT = CrowdTangleFormat()
 
 
-def ctx(name: str = "ct.csv", options: dict[str, str] | None = None) -> Context:
-    return Context(name, COLLECTED, "test-set", options or {})
-
-
-def memory_source(data: bytes, name: str = "ct.csv") -> SourceFile:
-    return SourceFile(name, lambda: io.BytesIO(data), len(data), COLLECTED)
-
-
-def file_source(path: Path) -> SourceFile:
-    (source,) = iter_sources([path])
-    assert isinstance(source, SourceFile)
-    return source
-
-
-def read_all(
-    source: SourceFile, options: dict[str, str] | None = None
-) -> tuple[list[Post], list[Reject]]:
-    context = ctx(source.name, options)
-    posts: list[Post] = []
-    rejects: list[Reject] = []
-    for entry in FMT.read(source, context):
-        if isinstance(entry, Reject):
-            rejects.append(entry)
-            continue
-        try:
-            posts.append(FMT.map_item(entry, context))
-        except robustness.MAP_ERRORS as exc:
-            rejects.append(Reject(source.name, entry.record, str(exc)))
-    return posts, rejects
-
-
-def fixture_posts(path: Path) -> dict[str, Post]:
-    posts, rejects = read_all(file_source(path))
-    assert rejects == []
-    return {p.post_id: p for p in posts}
+BENCH = Bench(FMT, COLLECTED, name="ct.csv", map_errors_as_rejects=True)
+ctx, memory_source, read_all = BENCH.ctx, BENCH.memory_source, BENCH.read_all
+fixture_posts = BENCH.fixture_posts
 
 
 def lines(path: Path) -> list[bytes]:
@@ -71,7 +36,7 @@ def lines(path: Path) -> list[bytes]:
 
 
 def facebook_row(**changes: str) -> dict[str, str]:
-    (item, *_) = [e for e in FMT.read(file_source(FACEBOOK), ctx()) if isinstance(e, Item)]
+    (item, *_) = BENCH.items(FACEBOOK)
     return {**item.raw, **changes}
 
 
@@ -357,12 +322,6 @@ def test_files_are_not_split_between_workers() -> None:
 # --- end to end ------------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Settings:
-    init_project(tmp_path / "project")
-    return load_settings(tmp_path / "project", environ={})
-
-
 def test_ingest_detects_both_exports_and_stores_their_posts(
     project: Settings, tmp_path: Path
 ) -> None:
@@ -383,12 +342,7 @@ def test_ingest_detects_both_exports_and_stores_their_posts(
 # --- robustness ------------------------------------------------------------------------------
 
 
-FIXTURE_ROWS = [
-    e.raw
-    for p in (FACEBOOK, INSTAGRAM)
-    for e in FMT.read(file_source(p), ctx())
-    if isinstance(e, Item)
-]
+FIXTURE_ROWS = [e.raw for e in BENCH.items(FACEBOOK, INSTAGRAM)]
 COLUMNS = ["URL", "Post Created", "Facebook Id", "Likes", "Shares", "Views", "Type", "Message"]
 
 
@@ -400,8 +354,4 @@ COLUMNS = ["URL", "Post Created", "Facebook Id", "Likes", "Shares", "Views", "Ty
 def test_value_mutated_rows_map_or_raise_record_errors(
     row: dict[str, str], changes: dict[str, str]
 ) -> None:
-    try:
-        post = FMT.map_item(Item(2, {**row, **changes}), ctx())
-    except robustness.MAP_ERRORS:
-        return
-    posts_to_table([post])
+    assert_maps_or_raises_record_error(FMT, Item(2, {**row, **changes}), ctx())

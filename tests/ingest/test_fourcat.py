@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,20 +11,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.config import Settings, load_settings
-from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.config import Settings
+from marsad.ingest.base import Item, Reject, Sample
 from marsad.ingest.formats.fourcat import FourCatFormat
 from marsad.ingest.formats.fourcat.csv_reader import CsvRecord
 from marsad.ingest.formats.fourcat.ndjson_reader import ZsRecord
 from marsad.ingest.pipeline import IngestOptions, ingest
-from marsad.ingest.sources import iter_sources
 from marsad.posts import Media, Metrics, Post, PostError, Source, posts_to_table
-from marsad.project import init_project
 from marsad.warehouse import Warehouse
-from tests.ingest import robustness
+from tests.ingest.helpers import (
+    COLLECTED,
+    JSON_VALUES,
+    Bench,
+    assert_maps_or_raises_record_error,
+    raw_of,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fourcat"
-COLLECTED = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 FMT = FourCatFormat()
 TIKTOK_ZS = "zeeschuimer-export-tiktok.com-2025-03-05T100000.ndjson"
 INSTAGRAM_ZS = "zeeschuimer-export-instagram.com-2025-03-05T110000.ndjson"
@@ -36,40 +38,9 @@ INSTAGRAM_CSV = "instagram-huquq-5b7e21aa90.csv"
 HEADER = "id,thread_id,subject,body,author,timestamp,unix_timestamp,likes"
 
 
-def ctx(name: str) -> Context:
-    return Context(name, COLLECTED, "test-set", {})
-
-
-def memory_source(data: bytes, name: str) -> SourceFile:
-    return SourceFile(name, lambda: io.BytesIO(data), len(data), COLLECTED)
-
-
-def file_source(path: Path) -> SourceFile:
-    (source,) = iter_sources([path])
-    assert isinstance(source, SourceFile)
-    return source
-
-
-def read_all(source: SourceFile) -> tuple[list[Post], list[Reject]]:
-    context = ctx(source.name)
-    posts: list[Post] = []
-    rejects: list[Reject] = []
-    for entry in FMT.read(source, context):
-        if isinstance(entry, Reject):
-            rejects.append(entry)
-        else:
-            posts.append(FMT.map_item(entry, context))
-    return posts, rejects
-
-
-def fixture_posts(name: str) -> dict[str, Post]:
-    posts, rejects = read_all(file_source(FIXTURES / name))
-    assert rejects == []
-    return {p.post_id: p for p in posts}
-
-
-def raw_of(post: Post) -> Any:
-    return orjson.loads(post.raw or "")
+BENCH = Bench(FMT, fixtures=FIXTURES)
+ctx, memory_source, read_all = BENCH.ctx, BENCH.memory_source, BENCH.read_all
+fixture_posts = BENCH.fixture_posts
 
 
 def lines(name: str) -> list[bytes]:
@@ -513,12 +484,6 @@ def test_ndjson_is_splittable_and_csv_is_not() -> None:
 # --- end to end --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Settings:
-    init_project(tmp_path / "project")
-    return load_settings(tmp_path / "project", environ={})
-
-
 def test_ingest_imports_every_fixture_and_merges_the_same_posts(project: Settings) -> None:
     summary = ingest([FIXTURES], project, IngestOptions(dataset="4cat"))
     assert summary.formats == {"4cat.v1": 6}
@@ -553,16 +518,10 @@ def test_every_fixture_makes_a_table_with_the_post_schema() -> None:
 # --- robustness of map_item ----------------------------------------------------------------
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-    max_leaves=8,
-)
 NDJSON_ITEMS = [
     e
     for name in (TIKTOK_ZS, INSTAGRAM_ZS, TIKTOK_4CAT)
-    for e in FMT.read(file_source(FIXTURES / name), ctx(name))
-    if isinstance(e, Item)
+    for e in BENCH.items(FIXTURES / name, name=name)
 ]
 FIELDS = [
     "id", "desc", "createTime", "author", "stats", "statsV2", "textExtra", "video", "imagePost",
@@ -581,19 +540,11 @@ def test_value_mutated_items_map_or_raise_record_errors(
 ) -> None:
     platform, data, line = item.raw
     mutated = Item(item.record, ZsRecord(platform, {**data, **changes}, line))
-    try:
-        post = FMT.map_item(mutated, ctx("f.ndjson"))
-    except robustness.MAP_ERRORS:
-        return
-    posts_to_table([post])
+    assert_maps_or_raises_record_error(FMT, mutated, ctx("f.ndjson"))
 
 
 @settings(max_examples=200)
 @given(cells=st.dictionaries(st.sampled_from(HEADER.split(",")), st.text(max_size=12)))
 def test_value_mutated_csv_rows_map_or_raise_record_errors(cells: dict[str, str]) -> None:
     row = dict.fromkeys(HEADER.split(","), "1") | cells
-    try:
-        post = FMT.map_item(Item(2, CsvRecord(row, "telegram")), ctx("f.csv"))
-    except robustness.MAP_ERRORS:
-        return
-    posts_to_table([post])
+    assert_maps_or_raises_record_error(FMT, Item(2, CsvRecord(row, "telegram")), ctx("f.csv"))

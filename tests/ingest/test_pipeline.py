@@ -12,9 +12,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from marsad.config import Settings, load_settings
+from marsad.config import Settings
 from marsad.ingest.pipeline import IngestOptions, ingest
-from marsad.project import init_project
 from marsad.warehouse import Warehouse
 
 
@@ -43,12 +42,6 @@ TEXTS = [
     "החשבון שלי נחסם אחרי שפרסמתי על ההפגנה בחיפה #צנזורה",
     "My account was suspended after posting about the demolition #DigitalRights",
 ]
-
-
-@pytest.fixture()
-def project(tmp_path: Path) -> Settings:
-    init_project(tmp_path / "project")
-    return load_settings(tmp_path / "project", environ={})
 
 
 def write_jsonl(path: Path, pages: list[dict[str, object]]) -> Path:

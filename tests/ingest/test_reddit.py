@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import io
 import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -16,16 +15,23 @@ import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.config import Settings, load_settings
-from marsad.ingest.base import Context, Format, Item, Reject, Sample, SourceFile
+from marsad.config import Settings
+from marsad.ingest.base import Item, Sample
 from marsad.ingest.formats.reddit import RedditApiFormat, RedditPushshiftFormat
 from marsad.ingest.formats.reddit.reader import Thing, unescape
 from marsad.ingest.pipeline import IngestOptions, ingest
-from marsad.ingest.sources import iter_sources, read_sample
+from marsad.ingest.sources import read_sample
 from marsad.posts import Media, Metrics, Post, PostError, Source, posts_to_table
-from marsad.project import init_project
 from marsad.warehouse import Warehouse
-from tests.ingest import robustness
+from tests.ingest.helpers import (
+    JSON_VALUES,
+    Bench,
+    assert_maps_or_raises_record_error,
+    file_source,
+)
+from tests.ingest.helpers import (
+    raw_of as raw,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 API = FIXTURES / "reddit_api"
@@ -36,40 +42,9 @@ DUMP_FMT = RedditPushshiftFormat()
 SUB = "https://www.reddit.com/r/DigitalRightsWatch/comments"
 
 
-def ctx(name: str = "f.json") -> Context:
-    return Context(name, COLLECTED, "test-set", {})
-
-
-def memory_source(data: bytes, name: str) -> SourceFile:
-    return SourceFile(name, lambda: io.BytesIO(data), len(data), COLLECTED)
-
-
-def file_source(path: Path) -> SourceFile:
-    (source,) = iter_sources([path])
-    assert isinstance(source, SourceFile), source
-    return source
-
-
-def read_all(fmt: Format, source: SourceFile) -> tuple[list[Post], list[Reject]]:
-    """Posts and rejects as the pipeline makes them: map errors become rejects too."""
-    context = ctx(source.name)
-    posts: list[Post] = []
-    rejects: list[Reject] = []
-    for entry in fmt.read(source, context):
-        if isinstance(entry, Reject):
-            rejects.append(entry)
-            continue
-        try:
-            posts.append(fmt.map_item(entry, context))
-        except robustness.MAP_ERRORS as exc:
-            rejects.append(Reject(source.name, entry.record, str(exc)))
-    return posts, rejects
-
-
-def fixture_posts(fmt: Format, path: Path) -> dict[str, Post]:
-    posts, rejects = read_all(fmt, file_source(path))
-    assert rejects == []
-    return {p.post_id: p for p in posts}
+BENCH = Bench(API_FMT, COLLECTED, name="f.json", map_errors_as_rejects=True)
+ctx, memory_source = BENCH.ctx, BENCH.memory_source
+read_all, fixture_posts = BENCH.read_all_as, BENCH.fixture_posts_as
 
 
 def api_posts(name: str) -> dict[str, Post]:
@@ -81,12 +56,7 @@ def dump_posts(name: str) -> dict[str, Post]:
 
 
 def map_one(data: dict[str, Any], kind: str | None = None) -> Post:
-    return DUMP_FMT.map_item(Item(1, Thing(kind, data)), ctx())
-
-
-def raw(post: Post) -> dict[str, Any]:
-    value: dict[str, Any] = orjson.loads(post.raw or "")
-    return value
+    return BENCH.using(DUMP_FMT).map_raw(Thing(kind, data))
 
 
 # --- API listings, field by field ------------------------------------------------------------
@@ -579,12 +549,6 @@ def test_the_dump_sniff_judges_a_first_line_longer_than_the_sample_by_its_keys()
 # --- end to end ------------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Settings:
-    init_project(tmp_path / "project")
-    return load_settings(tmp_path / "project", environ={})
-
-
 def test_ingest_imports_api_listings_and_dumps_in_one_run(
     project: Settings, tmp_path: Path
 ) -> None:
@@ -614,18 +578,7 @@ def test_ingest_imports_api_listings_and_dumps_in_one_run(
 # --- robustness ------------------------------------------------------------------------------
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-    max_leaves=8,
-)
-FIXTURE_ITEMS = [
-    e
-    for fmt, folder in ((API_FMT, API), (DUMP_FMT, DUMPS))
-    for p in sorted(folder.iterdir())
-    for e in fmt.read(file_source(p), ctx())
-    if isinstance(e, Item)
-]
+FIXTURE_ITEMS = BENCH.items(API) + BENCH.using(DUMP_FMT).items(DUMPS)
 FIELDS = [
     "id", "name", "title", "selftext", "body", "author", "author_fullname", "created_utc",
     "score", "num_comments", "permalink", "parent_id", "link_id", "crosspost_parent", "url",
@@ -644,8 +597,4 @@ def test_value_mutated_records_map_or_raise_record_errors(
 ) -> None:
     thing = item.raw
     mutated = Item(item.record, Thing(thing.kind, {**thing.data, **changes}))
-    try:
-        post = DUMP_FMT.map_item(mutated, ctx())
-    except robustness.MAP_ERRORS:
-        return
-    posts_to_table([post])
+    assert_maps_or_raises_record_error(DUMP_FMT, mutated, ctx())

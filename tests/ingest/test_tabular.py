@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -13,58 +12,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.config import Settings
+from marsad.ingest.base import Item, Reject, Sample, SourceFile
 from marsad.ingest.formats.tabular import TabularFormat
 from marsad.ingest.formats.tabular.reader import content_id, parse_date, sniff_delimiter
 from marsad.ingest.sources import iter_sources
 from marsad.posts import Post, PostError, Source, posts_to_table
 from tests.ingest import robustness
+from tests.ingest.helpers import Bench
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tabular"
-COLLECTED = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 FMT = TabularFormat()
-MAP_ERRORS = (PostError, KeyError, TypeError, ValueError)
 TEN_MB = 10 * 1024 * 1024
 
 
-def ctx(name: str, options: Mapping[str, str] | None = None) -> Context:
-    return Context(name, COLLECTED, None, options or {})
-
-
-def memory_source(data: bytes, name: str) -> SourceFile:
-    return SourceFile(name, lambda: io.BytesIO(data), len(data), COLLECTED)
-
-
-def file_source(path: Path) -> SourceFile:
-    (source,) = iter_sources([path])
-    assert isinstance(source, SourceFile)
-    return source
-
-
-def read_all(
-    source: SourceFile, options: Mapping[str, str] | None = None
-) -> tuple[list[Post], list[Reject]]:
-    context = ctx(source.name, options)
-    posts: list[Post] = []
-    rejects: list[Reject] = []
-    for entry in FMT.read(source, context):
-        if isinstance(entry, Reject):
-            rejects.append(entry)
-        else:
-            posts.append(FMT.map_item(entry, context))
-    return posts, rejects
+BENCH = Bench(FMT, dataset=None, fixtures=FIXTURES)
+ctx, memory_source, read_all = BENCH.ctx, BENCH.memory_source, BENCH.read_all
+fixture_posts = BENCH.fixture_list
 
 
 def read_bytes(
     data: bytes, name: str = "t.csv", options: Mapping[str, str] | None = None
 ) -> tuple[list[Post], list[Reject]]:
     return read_all(memory_source(data, name), options)
-
-
-def fixture_posts(name: str, options: Mapping[str, str] | None = None) -> list[Post]:
-    posts, rejects = read_all(file_source(FIXTURES / name), options)
-    assert rejects == []
-    return posts
 
 
 # --- fixtures, field by field --------------------------------------------------------------
@@ -458,16 +428,13 @@ def test_arbitrary_cells_map_or_raise_record_errors(cells: dict[str, str]) -> No
 
 
 def test_a_csv_cut_inside_a_quoted_field_rejects_the_cut_record_and_keeps_the_rest(
-    tmp_path: Path,
+    project: Settings, tmp_path: Path
 ) -> None:
-    from marsad.config import load_settings
     from marsad.ingest.pipeline import IngestOptions, ingest
-    from marsad.project import init_project
 
     sheet = tmp_path / "cut.csv"
     sheet.write_text('id,text\n1,"a whole post, quoted"\n2,"a post cut off in the mid', "utf-8")
-    init_project(tmp_path / "p")
-    summary = ingest([sheet], load_settings(tmp_path / "p", environ={}), IngestOptions())
+    summary = ingest([sheet], project, IngestOptions())
     assert (summary.read, summary.new, summary.rejected) == (2, 1, 1)
     assert summary.rejects_file is not None
     assert "unexpected end of data" in summary.rejects_file.read_text()

@@ -5,7 +5,6 @@ telethon.tl.types.Message objects)."""
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -18,56 +17,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telethon.tl import types as tl
 
-from marsad.config import Settings, load_settings
-from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.config import Settings
+from marsad.ingest.base import Item, Reject, Sample
 from marsad.ingest.formats.telegram import TelegramDesktopFormat, TelegramTelethonFormat
 from marsad.ingest.formats.telegram.desktop import Chat, DesktopRecord
 from marsad.ingest.pipeline import IngestOptions, ingest
-from marsad.ingest.sources import iter_sources
 from marsad.posts import Media, Metrics, Post, PostError, Source, posts_to_table
-from marsad.project import init_project
 from marsad.warehouse import Warehouse
-from tests.ingest import robustness
+from tests.ingest.helpers import (
+    COLLECTED,
+    JSON_VALUES,
+    Bench,
+    assert_maps_or_raises_record_error,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DESKTOP = FIXTURES / "telegram_desktop"
 TELETHON = FIXTURES / "telegram_telethon"
-COLLECTED = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 DESKTOP_FMT = TelegramDesktopFormat()
 TELETHON_FMT = TelegramTelethonFormat()
 Format = TelegramDesktopFormat | TelegramTelethonFormat
 
 
-def ctx(name: str = "f.json", options: dict[str, str] | None = None) -> Context:
-    return Context(name, COLLECTED, "test-set", options or {})
-
-
-def memory_source(data: bytes, name: str) -> SourceFile:
-    return SourceFile(name, lambda: io.BytesIO(data), len(data), COLLECTED)
-
-
-def file_source(path: Path) -> SourceFile:
-    (source,) = iter_sources([path])
-    assert isinstance(source, SourceFile)
-    return source
-
-
-def read_all(fmt: Format, source: SourceFile) -> tuple[list[Post], list[Reject]]:
-    context = ctx(source.name)
-    posts: list[Post] = []
-    rejects: list[Reject] = []
-    for entry in fmt.read(source, context):
-        if isinstance(entry, Reject):
-            rejects.append(entry)
-        else:
-            posts.append(fmt.map_item(entry, context))
-    return posts, rejects
-
-
-def fixture_posts(fmt: Format, path: Path) -> dict[str, Post]:
-    posts, rejects = read_all(fmt, file_source(path))
-    assert rejects == []
-    return {p.post_id: p for p in posts}
+BENCH = Bench(DESKTOP_FMT, name="f.json")
+ctx, memory_source = BENCH.ctx, BENCH.memory_source
+read_all, fixture_posts = BENCH.read_all_as, BENCH.fixture_posts_as
 
 
 def fixture_lines(name: str) -> list[dict[str, Any]]:
@@ -76,11 +50,11 @@ def fixture_lines(name: str) -> list[dict[str, Any]]:
 
 def desktop_post(message: dict[str, Any], chat: Chat | None = None, **options: str) -> Post:
     chat = chat or Chat(1745678901, "قناة", "public_channel")
-    return DESKTOP_FMT.map_item(Item(1, DesktopRecord(message, chat)), ctx(options=options))
+    return BENCH.map_raw(DesktopRecord(message, chat), options=options)
 
 
 def telethon_post(message: dict[str, Any]) -> Post:
-    return TELETHON_FMT.map_item(Item(1, message), ctx("m.jsonl"))
+    return BENCH.using(TELETHON_FMT).map_raw(message, "m.jsonl")
 
 
 def channel_json(*messages: Any, chat_id: Any = 1745678901) -> bytes:
@@ -636,12 +610,6 @@ def test_desktop_sniff_accepts_an_account_export_without_personal_information() 
     assert DESKTOP_FMT.sniff(Sample("result.json", head))
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Settings:
-    init_project(tmp_path / "project")
-    return load_settings(tmp_path / "project", environ={})
-
-
 def test_the_pipeline_detects_and_imports_both_formats(project: Settings) -> None:
     summary = ingest([DESKTOP, TELETHON], project, IngestOptions(dataset="tg"))
     assert summary.formats == {"telegram.desktop.v1": 2, "telegram.telethon.v1": 2}
@@ -685,23 +653,8 @@ def test_every_fixture_makes_a_table_with_the_post_schema() -> None:
 # --- robustness: mutated values ------------------------------------------------------------
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-    max_leaves=8,
-)
-DESKTOP_ITEMS = [
-    e
-    for p in sorted(DESKTOP.iterdir())
-    for e in DESKTOP_FMT.read(file_source(p), ctx())
-    if isinstance(e, Item)
-]
-TELETHON_ITEMS = [
-    e
-    for p in sorted(TELETHON.iterdir())
-    for e in TELETHON_FMT.read(file_source(p), ctx())
-    if isinstance(e, Item)
-]
+DESKTOP_ITEMS = BENCH.items(DESKTOP)
+TELETHON_ITEMS = BENCH.using(TELETHON_FMT).items(TELETHON)
 DESKTOP_FIELDS = [
     "id", "type", "date", "date_unixtime", "from", "from_id", "text", "text_entities",
     "reply_to_message_id", "reply_to_peer_id", "reactions", "media_type", "photo", "file",
@@ -723,11 +676,7 @@ def test_value_mutated_desktop_messages_map_or_raise_record_errors(
 ) -> None:
     message, real_chat = item.raw
     for record in (DesktopRecord({**message, **changes}, real_chat), (message, Chat(*chat))):
-        try:
-            post = DESKTOP_FMT.map_item(Item(item.record, record), ctx())
-        except robustness.MAP_ERRORS:
-            continue
-        posts_to_table([post])
+        assert_maps_or_raises_record_error(DESKTOP_FMT, Item(item.record, record), ctx())
 
 
 @settings(max_examples=150)
@@ -738,8 +687,5 @@ def test_value_mutated_desktop_messages_map_or_raise_record_errors(
 def test_value_mutated_telethon_messages_map_or_raise_record_errors(
     item: Item, changes: dict[str, Any]
 ) -> None:
-    try:
-        post = TELETHON_FMT.map_item(Item(item.record, {**item.raw, **changes}), ctx())
-    except robustness.MAP_ERRORS:
-        return
-    posts_to_table([post])
+    mutated = Item(item.record, {**item.raw, **changes})
+    assert_maps_or_raises_record_error(TELETHON_FMT, mutated, ctx())

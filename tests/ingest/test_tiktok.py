@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import gzip
-import io
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,54 +11,31 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.config import Settings, load_settings
-from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.config import Settings
+from marsad.ingest.base import Item, Reject, Sample
 from marsad.ingest.formats.tiktok import TikTokResearchFormat
 from marsad.ingest.formats.tiktok.reader import TikTokRecord
 from marsad.ingest.pipeline import IngestOptions, ingest
-from marsad.ingest.sources import iter_sources
 from marsad.posts import Media, Metrics, Post, PostError, Source, posts_to_table
-from marsad.project import init_project
 from marsad.warehouse import Warehouse
-from tests.ingest import robustness
+from tests.ingest.helpers import (
+    COLLECTED,
+    JSON_VALUES,
+    Bench,
+    assert_maps_or_raises_record_error,
+    file_source,
+    without_raw,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tiktok"
-COLLECTED = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 FMT = TikTokResearchFormat()
 VIDEO = "7478123456789012345"
 TOP_COMMENT = "7478200000000000001"
 
 
-def ctx(name: str = "f.jsonl") -> Context:
-    return Context(name, COLLECTED, "test-set", {})
-
-
-def memory_source(data: bytes, name: str) -> SourceFile:
-    return SourceFile(name, lambda: io.BytesIO(data), len(data), COLLECTED)
-
-
-def file_source(path: Path) -> SourceFile:
-    (source,) = iter_sources([path])
-    assert isinstance(source, SourceFile)
-    return source
-
-
-def read_all(source: SourceFile) -> tuple[list[Post], list[Reject]]:
-    context = ctx(source.name)
-    posts: list[Post] = []
-    rejects: list[Reject] = []
-    for entry in FMT.read(source, context):
-        if isinstance(entry, Reject):
-            rejects.append(entry)
-        else:
-            posts.append(FMT.map_item(entry, context))
-    return posts, rejects
-
-
-def fixture_posts(name: str) -> dict[str, Post]:
-    posts, rejects = read_all(file_source(FIXTURES / name))
-    assert rejects == []
-    return {p.post_id: p for p in posts}
+BENCH = Bench(FMT, fixtures=FIXTURES)
+ctx, memory_source, read_all = BENCH.ctx, BENCH.memory_source, BENCH.read_all
+fixture_posts = BENCH.fixture_posts
 
 
 def fixture_lines(name: str) -> list[Any]:
@@ -69,15 +43,11 @@ def fixture_lines(name: str) -> list[Any]:
 
 
 def video_post(video: dict[str, Any]) -> Post:
-    return FMT.map_item(Item(1, TikTokRecord("video", video)), ctx())
+    return BENCH.map_raw(TikTokRecord("video", video))
 
 
 def comment_post(comment: dict[str, Any]) -> Post:
-    return FMT.map_item(Item(1, TikTokRecord("comment", comment)), ctx())
-
-
-def without_raw(post: Post) -> Post:
-    return dataclasses.replace(post, raw=None)
+    return BENCH.map_raw(TikTokRecord("comment", comment))
 
 
 # --- fixtures, field by field --------------------------------------------------------------
@@ -302,22 +272,12 @@ def test_a_malformed_line_is_rejected_and_the_good_lines_kept() -> None:
 
 def test_a_truncated_document_is_one_reject_naming_the_line() -> None:
     data = (FIXTURES / "video_query.json").read_bytes()
-    posts, rejects = read_all(memory_source(data[: len(data) // 2], "cut.json"))
-    assert posts == []
-    (reject,) = rejects
-    assert reject.file == "cut.json"
-    assert reject.record is not None and reject.record > 1
-    assert "malformed or truncated JSON document" in reject.reason
+    BENCH.assert_a_cut_document_is_one_reject(data, "malformed or truncated JSON document")
 
 
 def test_a_truncated_gz_keeps_the_lines_before_the_cut(tmp_path: Path) -> None:
     line = (FIXTURES / "videos_flat.jsonl").read_bytes().splitlines(keepends=True)[0]
-    compressed = gzip.compress(line * 3000)
-    path = tmp_path / "cut.jsonl.gz"
-    path.write_bytes(compressed[: len(compressed) // 2])
-    posts, rejects = read_all(file_source(path))
-    assert len(posts) > 100
-    assert rejects and "cannot read the rest of the file" in rejects[-1].reason
+    BENCH.assert_a_cut_gz_keeps_the_lines_before_the_cut(line, 3000, tmp_path)
 
 
 def test_bad_records_are_rejected_by_position_and_good_ones_around_are_kept() -> None:
@@ -416,12 +376,6 @@ def test_sniff_refuses_what_is_not_tiktok_research(name: str, head: bytes) -> No
 # --- end to end ----------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Settings:
-    init_project(tmp_path / "project")
-    return load_settings(tmp_path / "project", environ={})
-
-
 def test_ingest_detects_and_stores_tiktok_exports(project: Settings) -> None:
     summary = ingest([FIXTURES], project, IngestOptions(dataset="tt"))
     assert (summary.read, summary.new, summary.rejected) == (9, 9, 0)
@@ -444,17 +398,7 @@ def test_ingest_detects_and_stores_tiktok_exports(project: Settings) -> None:
 # --- robustness ----------------------------------------------------------------------------
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-    max_leaves=8,
-)
-FIXTURE_ITEMS = [
-    e
-    for p in sorted(FIXTURES.iterdir())
-    for e in FMT.read(file_source(p), ctx())
-    if isinstance(e, Item)
-]
+FIXTURE_ITEMS = BENCH.items(FIXTURES)
 FIELDS = [
     "id", "video_id", "create_time", "username", "video_description", "text", "like_count",
     "share_count", "comment_count", "view_count", "reply_count", "hashtag_names",
@@ -472,8 +416,4 @@ def test_value_mutated_records_map_or_raise_record_errors(
 ) -> None:
     record: TikTokRecord = item.raw
     mutated = Item(item.record, record._replace(record={**record.record, **changes}))
-    try:
-        post = FMT.map_item(mutated, ctx())
-    except robustness.MAP_ERRORS:
-        return
-    posts_to_table([post])
+    assert_maps_or_raises_record_error(FMT, mutated, ctx())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import io
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,52 +11,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.ingest.base import Item, Sample
 from marsad.ingest.formats.x_v2 import XV2Format
 from marsad.ingest.formats.x_v2.reader import NO_INCLUDES, XRecord
-from marsad.ingest.sources import iter_sources
 from marsad.posts import Media, Metrics, Post, PostError, Source, posts_to_table
-from tests.ingest import robustness
+from tests.ingest.helpers import (
+    COLLECTED,
+    JSON_VALUES,
+    Bench,
+    assert_maps_or_raises_record_error,
+    file_source,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x_v2"
-COLLECTED = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 FMT = XV2Format()
 
 
-def ctx(name: str = "f.jsonl") -> Context:
-    return Context(name, COLLECTED, "test-set", {})
-
-
-def memory_source(data: bytes, name: str) -> SourceFile:
-    return SourceFile(name, lambda: io.BytesIO(data), len(data), COLLECTED)
-
-
-def file_source(path: Path) -> SourceFile:
-    (source,) = iter_sources([path])
-    assert isinstance(source, SourceFile)
-    return source
-
-
-def read_all(source: SourceFile) -> tuple[list[Post], list[Reject]]:
-    context = ctx(source.name)
-    posts: list[Post] = []
-    rejects: list[Reject] = []
-    for entry in FMT.read(source, context):
-        if isinstance(entry, Reject):
-            rejects.append(entry)
-        else:
-            posts.append(FMT.map_item(entry, context))
-    return posts, rejects
-
-
-def fixture_posts(name: str) -> dict[str, Post]:
-    posts, rejects = read_all(file_source(FIXTURES / name))
-    assert rejects == []
-    return {p.post_id: p for p in posts}
+BENCH = Bench(FMT, fixtures=FIXTURES)
+ctx, memory_source, read_all = BENCH.ctx, BENCH.memory_source, BENCH.read_all
+fixture_posts = BENCH.fixture_posts
 
 
 def tweet_post(tweet: dict[str, Any], includes: Any = NO_INCLUDES) -> Post:
-    return FMT.map_item(Item(1, XRecord(tweet, includes)), ctx())
+    return BENCH.map_raw(XRecord(tweet, includes))
 
 
 # --- fixtures, field by field --------------------------------------------------------------
@@ -256,23 +231,13 @@ def test_a_malformed_line_is_rejected_and_the_good_lines_kept() -> None:
 
 def test_a_truncated_document_is_one_reject_with_the_orjson_error() -> None:
     data = (FIXTURES / "search_recent_ar.json").read_bytes()
-    posts, rejects = read_all(memory_source(data[: len(data) // 2], "cut.json"))
-    assert posts == []
-    (reject,) = rejects
-    assert reject.file == "cut.json"
-    assert reject.record is not None and reject.record > 1
-    assert "truncated" in reject.reason
+    reject = BENCH.assert_a_cut_document_is_one_reject(data, "truncated")
     assert "line" in reject.reason
 
 
 def test_a_truncated_gz_keeps_the_lines_before_the_cut(tmp_path: Path) -> None:
     line = (FIXTURES / "tweets_bare.jsonl").read_bytes().splitlines(keepends=True)[0]
-    compressed = gzip.compress(line * 3000)
-    path = tmp_path / "cut.jsonl.gz"
-    path.write_bytes(compressed[: len(compressed) // 2])
-    posts, rejects = read_all(file_source(path))
-    assert len(posts) > 100
-    assert rejects and "cannot read the rest of the file" in rejects[-1].reason
+    BENCH.assert_a_cut_gz_keeps_the_lines_before_the_cut(line, 3000, tmp_path)
 
 
 def test_data_that_is_not_a_list_of_objects_is_rejected() -> None:
@@ -343,17 +308,7 @@ def test_sniff_accepts_a_bare_tweet_line_with_x_timestamps() -> None:
 # --- robustness ----------------------------------------------------------------------------
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-    max_leaves=8,
-)
-FIXTURE_ITEMS = [
-    e
-    for p in sorted(FIXTURES.iterdir())
-    for e in FMT.read(file_source(p), ctx())
-    if isinstance(e, Item)
-]
+FIXTURE_ITEMS = BENCH.items(FIXTURES)
 FIELDS = [
     "id", "text", "author_id", "created_at", "public_metrics", "entities", "note_tweet",
     "referenced_tweets", "attachments", "conversation_id", "author",
@@ -370,8 +325,4 @@ def test_value_mutated_tweets_map_or_raise_record_errors(
 ) -> None:
     tweet, includes = item.raw
     mutated = Item(item.record, XRecord({**tweet, **changes}, includes))
-    try:
-        post = FMT.map_item(mutated, ctx())
-    except robustness.MAP_ERRORS:
-        return
-    posts_to_table([post])
+    assert_maps_or_raises_record_error(FMT, mutated, ctx())

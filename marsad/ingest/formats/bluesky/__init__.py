@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
 from marsad.ingest.formats.bluesky import reader
-from marsad.ingest.formats.bluesky.jsonio import LINE_NAMES
+from marsad.ingest.jsonfile import LINE_NAMES
 from marsad.posts import Post
 
 

@@ -16,20 +16,16 @@ from typing import Any, NamedTuple
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
-from marsad.ingest.formats.bluesky.jsonio import (
-    FOREIGN_WRAPPERS,
-    NAMES,
+from marsad.ingest.fields import (
     JsonObject,
-    array,
-    count,
-    json_head,
+    as_count,
+    as_iso_time,
+    as_list,
+    as_object,
+    as_str,
     json_type,
-    language,
-    obj,
-    read_records,
-    text,
-    timestamp,
 )
+from marsad.ingest.jsonfile import FOREIGN_WRAPPERS, JSON_NAMES, json_head, read_json_records
 from marsad.posts import Media, Metrics, Post, PostError, Source
 
 PLATFORM = "bluesky"
@@ -51,7 +47,7 @@ class BskyRecord(NamedTuple):
 
 def sniff(sample: Sample) -> bool:
     """A .json/.jsonl/.ndjson file whose head holds Bluesky posts (or an empty search)."""
-    if not sample.name.lower().endswith(NAMES):
+    if not sample.name.lower().endswith(JSON_NAMES):
         return False
     head = json_head(sample.head)
     if not head.startswith((b"{", b"[")) or any(w in head for w in FOREIGN_WRAPPERS):
@@ -65,7 +61,7 @@ def sniff(sample: Sample) -> bool:
 
 
 def read(source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
-    return read_records(source, posts_in)
+    return read_json_records(source, posts_in)
 
 
 def posts_in(value: Any) -> Iterator[BskyRecord | str]:
@@ -143,15 +139,19 @@ def map_item(item: Item, ctx: Context) -> Post:
     """The Post for one PostView (pure)."""
     post, wrapper = _record(item.raw)
     uri = _uri(post)
-    author = obj(post.get("author"), "author")
-    did = text(author.get("did"), "author.did")
-    handle = text(author.get("handle"), "author.handle")
-    record = obj(post.get("record"), "record")
-    body = text(record.get("text"), "record.text")
+    author = as_object(post.get("author"), "author")
+    did = as_str(author.get("did"), "author.did")
+    handle = as_str(author.get("handle"), "author.handle")
+    record = as_object(post.get("record"), "record")
+    body = as_str(record.get("text"), "record.text")
     hashtags, mentions, links = _facets(record, body or "")
-    quote_of, media, embed_links = _embed(obj(post.get("embed"), "embed") or _record_embed(record))
-    reply = obj(record.get("reply"), "record.reply")
-    root = text(obj(reply.get("root"), "record.reply.root").get("uri"), "record.reply.root.uri")
+    quote_of, media, embed_links = _embed(
+        as_object(post.get("embed"), "embed") or _record_embed(record)
+    )
+    reply = as_object(record.get("reply"), "record.reply")
+    root = as_str(
+        as_object(reply.get("root"), "record.reply.root").get("uri"), "record.reply.root.uri"
+    )
     return Post(
         platform=PLATFORM,
         post_id=uri,
@@ -160,14 +160,15 @@ def map_item(item: Item, ctx: Context) -> Post:
         url=_url(uri, handle, did),
         author_id=did,
         author_handle=handle if handle != _INVALID_HANDLE else None,
-        author_name=text(author.get("displayName"), "author.displayName") or None,
+        author_name=as_str(author.get("displayName"), "author.displayName") or None,
         created_at=_created_at(record, post),
-        lang=_lang(record),
         hashtags=hashtags,
         mentions=mentions,
         urls=_unique(links + embed_links),
         media=media,
-        reply_to=text(obj(reply.get("parent"), "record.reply.parent").get("uri"), "reply.parent"),
+        reply_to=as_str(
+            as_object(reply.get("parent"), "record.reply.parent").get("uri"), "reply.parent"
+        ),
         quote_of=quote_of,
         conversation_id=root or uri,
         metrics=_metrics(post),
@@ -184,7 +185,7 @@ def _record(raw: Any) -> BskyRecord:
 
 
 def _uri(post: JsonObject) -> str:
-    uri = text(post.get("uri"), "uri")
+    uri = as_str(post.get("uri"), "uri")
     if not uri:
         raise PostError("uri: missing")
     if not uri.startswith("at://"):
@@ -201,13 +202,8 @@ def _url(uri: str, handle: str | None, did: str | None) -> str | None:
 
 
 def _created_at(record: JsonObject, post: JsonObject) -> datetime | None:
-    created = timestamp(record.get("createdAt"), "record.createdAt")
-    return created or timestamp(post.get("indexedAt"), "indexedAt")
-
-
-def _lang(record: JsonObject) -> str | None:
-    langs = array(record.get("langs"), "record.langs")
-    return language(langs[0], "record.langs[]") if len(langs) == 1 else None
+    created = as_iso_time(record.get("createdAt"), "record.createdAt")
+    return created or as_iso_time(post.get("indexedAt"), "indexedAt")
 
 
 def _facets(record: JsonObject, body: str) -> tuple[list[str], list[str], list[str]]:
@@ -216,19 +212,19 @@ def _facets(record: JsonObject, body: str) -> tuple[list[str], list[str], list[s
     mentions: list[str] = []
     links: list[str] = []
     encoded = body.encode("utf-8", "surrogatepass")
-    for facet in array(record.get("facets"), "record.facets"):
-        facet = obj(facet, "record.facets[]")
-        index = obj(facet.get("index"), "record.facets[].index")
-        for feature in array(facet.get("features"), "record.facets[].features"):
-            feature = obj(feature, "record.facets[].features[]")
-            kind = (text(feature.get("$type"), "features[].$type") or "").removeprefix(_FACET)
+    for facet in as_list(record.get("facets"), "record.facets"):
+        facet = as_object(facet, "record.facets[]")
+        index = as_object(facet.get("index"), "record.facets[].index")
+        for feature in as_list(facet.get("features"), "record.facets[].features"):
+            feature = as_object(feature, "record.facets[].features[]")
+            kind = (as_str(feature.get("$type"), "features[].$type") or "").removeprefix(_FACET)
             if kind == "tag":
-                tags.append(text(feature.get("tag"), "features[].tag") or "")
+                tags.append(as_str(feature.get("tag"), "features[].tag") or "")
             elif kind == "mention":
-                did = text(feature.get("did"), "features[].did") or ""
+                did = as_str(feature.get("did"), "features[].did") or ""
                 mentions.append(_written_handle(encoded, index) or did)
             elif kind == "link":
-                links.append(text(feature.get("uri"), "features[].uri") or "")
+                links.append(as_str(feature.get("uri"), "features[].uri") or "")
     return [t for t in tags if t], [m for m in mentions if m], [u for u in links if u]
 
 
@@ -245,39 +241,39 @@ def _written_handle(encoded: bytes, index: JsonObject) -> str | None:
 
 
 def _record_embed(record: JsonObject) -> JsonObject:
-    return obj(record.get("embed"), "record.embed")
+    return as_object(record.get("embed"), "record.embed")
 
 
 def _embed(embed: JsonObject) -> tuple[str | None, list[Media], list[str]]:
     """(quoted post URI, media, link) of a post's embed, as a view or as in the record."""
-    kind = (text(embed.get("$type"), "embed.$type") or "").removesuffix("#view")
+    kind = (as_str(embed.get("$type"), "embed.$type") or "").removesuffix("#view")
     if kind == "app.bsky.embed.images":
         return None, _images(embed), []
     if kind == "app.bsky.embed.video":
-        return None, [Media("video", text(embed.get("playlist"), "embed.playlist"))], []
+        return None, [Media("video", as_str(embed.get("playlist"), "embed.playlist"))], []
     if kind == "app.bsky.embed.external":
-        uri = text(obj(embed.get("external"), "embed.external").get("uri"), "external.uri")
+        uri = as_str(as_object(embed.get("external"), "embed.external").get("uri"), "external.uri")
         return None, [], [uri] if uri else []
     if kind == "app.bsky.embed.record":
-        return _quoted(obj(embed.get("record"), "embed.record")), [], []
+        return _quoted(as_object(embed.get("record"), "embed.record")), [], []
     if kind == "app.bsky.embed.recordWithMedia":
-        outer = obj(embed.get("record"), "embed.record")
-        _, media, links = _embed(obj(embed.get("media"), "embed.media"))
-        return _quoted(obj(outer.get("record"), "embed.record.record")), media, links
+        outer = as_object(embed.get("record"), "embed.record")
+        _, media, links = _embed(as_object(embed.get("media"), "embed.media"))
+        return _quoted(as_object(outer.get("record"), "embed.record.record")), media, links
     return None, [], []
 
 
 def _images(embed: JsonObject) -> list[Media]:
     media: list[Media] = []
-    for image in array(embed.get("images"), "embed.images"):
-        image = obj(image, "embed.images[]")
-        media.append(Media("image", text(image.get("fullsize"), "embed.images[].fullsize")))
+    for image in as_list(embed.get("images"), "embed.images"):
+        image = as_object(image, "embed.images[]")
+        media.append(Media("image", as_str(image.get("fullsize"), "embed.images[].fullsize")))
     return media
 
 
 def _quoted(record: JsonObject) -> str | None:
     """The URI of a quoted post (feed generators and lists embedded as records are not)."""
-    uri = text(record.get("uri"), "embed.record.uri")
+    uri = as_str(record.get("uri"), "embed.record.uri")
     return uri if uri and _POST_COLLECTION in uri else None
 
 
@@ -287,8 +283,8 @@ def _unique(values: list[str]) -> list[str]:
 
 def _metrics(post: JsonObject) -> Metrics:
     return Metrics(
-        likes=count(post.get("likeCount"), "likeCount"),
-        shares=count(post.get("repostCount"), "repostCount"),
-        replies=count(post.get("replyCount"), "replyCount"),
-        quotes=count(post.get("quoteCount"), "quoteCount"),
+        likes=as_count(post.get("likeCount"), "likeCount"),
+        shares=as_count(post.get("repostCount"), "repostCount"),
+        replies=as_count(post.get("replyCount"), "replyCount"),
+        quotes=as_count(post.get("quoteCount"), "quoteCount"),
     )

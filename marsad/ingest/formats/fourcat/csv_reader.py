@@ -20,7 +20,6 @@ import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
 from marsad.ingest.formats.fourcat.reader import (
-    BOM,
     CSV_NAMES,
     OTHER,
     count_cell,
@@ -29,6 +28,7 @@ from marsad.ingest.formats.fourcat.reader import (
     list_cell,
     platform_of_url,
 )
+from marsad.ingest.jsonfile import BOM
 from marsad.ingest.sources import READ_ERRORS, detect_encoding, has_invalid_bytes, open_text
 from marsad.posts import Metrics, Post, PostError, Source
 

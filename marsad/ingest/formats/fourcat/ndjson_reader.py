@@ -20,8 +20,10 @@ from typing import Any, NamedTuple
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
+from marsad.ingest.fields import JsonObject, json_type
 from marsad.ingest.formats.fourcat import zeeschuimer
-from marsad.ingest.formats.fourcat.reader import BOM, LINE_NAMES, JsonObject, json_type
+from marsad.ingest.formats.fourcat.reader import LINE_NAMES
+from marsad.ingest.jsonfile import json_head
 from marsad.ingest.sources import iter_lines
 from marsad.posts import Post, Source
 
@@ -50,7 +52,7 @@ def sniff(sample: Sample) -> bool:
     `__import_meta` (a first line longer than the sample is judged by its key names)."""
     if not sample.name.lower().endswith(LINE_NAMES):
         return False
-    first = sample.head.removeprefix(BOM).lstrip().split(b"\n", 1)[0]
+    first = json_head(sample.head).split(b"\n", 1)[0]
     if not first.startswith(b"{"):
         return False
     try:

@@ -8,7 +8,8 @@ The format (`4cat.v1`) reads two kinds of file, each in its own module:
   download of such a dataset (the item with its envelope under `"__import_meta"`); the items
   themselves are mapped in `zeeschuimer`.
 
-This module holds the platform names, timestamps and typed access to parsed values.
+This module holds the platform names, timestamps and CSV cells; typed access to parsed JSON
+is `marsad.ingest.fields`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from marsad.ingest.fields import MAX_COUNT
 from marsad.posts import PostError
 
 OTHER = "other"
 CSV_NAMES = (".csv",)
 LINE_NAMES = (".ndjson", ".jsonl")
-MAX_COUNT = 2**63 - 1
-BOM = b"\xef\xbb\xbf"
 
 # A web domain (without "www.") -> marsad's platform value.
 DOMAINS: dict[str, str] = {
@@ -45,7 +45,6 @@ DOMAINS: dict[str, str] = {
 _SUBDOMAINS = ("www.", "m.", "mobile.", "old.", "vm.", "vt.")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _FORMAT_4CAT = "%Y-%m-%d %H:%M:%S"
-JsonObject = dict[str, Any]
 
 
 # --- platforms ---------------------------------------------------------------------------
@@ -127,56 +126,7 @@ def _iso(value: str, field: str) -> datetime:
         raise PostError(f"{field}: cannot parse {value!r}") from None
 
 
-# --- typed access to parsed values ----------------------------------------------------------
-
-
-def json_type(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    return names.get(type(value), "null" if value is None else "a number")
-
-
-def as_id(value: Any, field: str) -> str | None:
-    """An id given as a string or an integer (kept exactly, never through float)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise PostError(f"{field}: {value!r} is not an id")
-
-
-def as_str(value: Any, field: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise PostError(f"{field}: {value!r} is not text")
-
-
-def as_object(value: Any, field: str) -> JsonObject:
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    raise PostError(f"{field}: expected an object, found {json_type(value)}")
-
-
-def as_list(value: Any, field: str) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    raise PostError(f"{field}: expected an array, found {json_type(value)}")
-
-
-def as_count(value: Any, field: str) -> int | None:
-    """A count as an integer, or digits in a string (TikTok's statsV2); None when absent."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
-        return value
-    raise PostError(f"{field}: {value!r} is not a count")
+# --- CSV cells ---------------------------------------------------------------------------
 
 
 def count_cell(value: str, field: str) -> int | None:

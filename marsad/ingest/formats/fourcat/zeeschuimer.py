@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from marsad.ingest.formats.fourcat.reader import (
+from marsad.ingest.fields import (
     JsonObject,
-    as_count,
+    as_digits_count,
     as_id,
     as_list,
     as_object,
     as_str,
-    epoch_value,
 )
+from marsad.ingest.formats.fourcat.reader import epoch_value
 from marsad.posts import Media, Metrics, PostError
 
 _TIKTOK_STATS = {
@@ -97,9 +97,9 @@ def _tiktok_metrics(item: JsonObject) -> Metrics:
     counts: dict[str, int | None] = {}
     for name, key in _TIKTOK_STATS.items():
         if stats.get(key) is not None:
-            counts[name] = as_count(stats[key], f"stats.{key}")
+            counts[name] = as_digits_count(stats[key], f"stats.{key}")
         else:
-            counts[name] = as_count(strings.get(key), f"statsV2.{key}")
+            counts[name] = as_digits_count(strings.get(key), f"statsV2.{key}")
     return Metrics(**counts)
 
 
@@ -149,16 +149,16 @@ def instagram_fields(item: JsonObject) -> dict[str, Any]:
         "created_at": epoch_value(item.get("taken_at"), "taken_at"),
         "media": _instagram_media(item),
         "metrics": Metrics(
-            likes=as_count(item.get("like_count"), "like_count"),
-            replies=as_count(item.get("comment_count"), "comment_count"),
+            likes=as_digits_count(item.get("like_count"), "like_count"),
+            replies=as_digits_count(item.get("comment_count"), "comment_count"),
             views=_instagram_views(item),
         ),
     }
 
 
 def _instagram_views(item: JsonObject) -> int | None:
-    plays = as_count(item.get("play_count"), "play_count")
-    return plays if plays is not None else as_count(item.get("view_count"), "view_count")
+    plays = as_digits_count(item.get("play_count"), "play_count")
+    return plays if plays is not None else as_digits_count(item.get("view_count"), "view_count")
 
 
 def _instagram_media(item: JsonObject) -> list[Media]:

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
 from marsad.ingest.formats.mastodon import api, outbox
-from marsad.ingest.formats.mastodon.reader import LINE_NAMES, PLATFORM
+from marsad.ingest.formats.mastodon.reader import PLATFORM
+from marsad.ingest.jsonfile import LINE_NAMES
 from marsad.posts import Post
 
 

@@ -14,25 +14,18 @@ from typing import Any, NamedTuple
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
-from marsad.ingest.formats.mastodon import html
-from marsad.ingest.formats.mastodon.reader import (
-    FOREIGN_WRAPPERS,
-    NAMES,
-    PLATFORM,
+from marsad.ingest.fields import (
     JsonObject,
-    actor_of,
-    array,
-    count,
-    full_acct,
-    host,
-    json_head,
+    as_count,
+    as_iso_time,
+    as_list,
+    as_object,
+    as_str,
     json_type,
-    language,
-    obj,
-    read_records,
-    text,
-    timestamp,
 )
+from marsad.ingest.formats.mastodon import html
+from marsad.ingest.formats.mastodon.reader import PLATFORM, actor_of, full_acct, host
+from marsad.ingest.jsonfile import FOREIGN_WRAPPERS, JSON_NAMES, json_head, read_json_records
 from marsad.posts import Media, Metrics, Post, PostError, Source
 
 _SEARCH_KEYS = ("accounts", "hashtags")
@@ -54,7 +47,7 @@ class StatusRecord(NamedTuple):
 
 def sniff(sample: Sample) -> bool:
     """A .json/.jsonl/.ndjson file whose head holds Mastodon statuses or a search result."""
-    if not sample.name.lower().endswith(NAMES):
+    if not sample.name.lower().endswith(JSON_NAMES):
         return False
     head = json_head(sample.head)
     if not head.startswith((b"{", b"[")) or any(w in head for w in FOREIGN_WRAPPERS):
@@ -70,7 +63,7 @@ def sniff(sample: Sample) -> bool:
 
 
 def read(source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
-    return read_records(source, records_in)
+    return read_json_records(source, records_in)
 
 
 def records_in(value: Any) -> Iterator[StatusRecord | str]:
@@ -161,10 +154,10 @@ def _parent_uri(status: JsonObject, uris: Mapping[str, str]) -> str | None:
 def map_item(item: Item, ctx: Context) -> Post:
     """The Post for one status (pure)."""
     status, instance, parent_uri = _record(item.raw)
-    uri = text(status.get("uri"), "uri")
+    uri = as_str(status.get("uri"), "uri")
     if not uri:
         raise PostError("uri: missing")
-    account = obj(status.get("account"), "account")
+    account = as_object(status.get("account"), "account")
     server = host(instance, "_instance")
     body, links = _body(status)
     return Post(
@@ -172,19 +165,18 @@ def map_item(item: Item, ctx: Context) -> Post:
         post_id=uri,
         collected_at=ctx.collected_at,
         text=body,
-        url=text(status.get("url"), "url"),
+        url=as_str(status.get("url"), "url"),
         author_id=_author_id(account, uri),
         author_handle=_handle(account, server, uri),
-        author_name=text(account.get("display_name"), "account.display_name") or None,
-        created_at=timestamp(status.get("created_at"), "created_at"),
-        lang=language(status.get("language"), "language"),
+        author_name=as_str(account.get("display_name"), "account.display_name") or None,
+        created_at=as_iso_time(status.get("created_at"), "created_at"),
         hashtags=_names(status, "tags", "name"),
         mentions=_mentions(status, server),
-        urls=_urls(links, obj(status.get("card"), "card")),
+        urls=_urls(links, as_object(status.get("card"), "card")),
         media=_media(status),
         reply_to=parent_uri,
         quote_of=_quoted_uri(status),
-        repost_of=text(obj(status.get("reblog"), "reblog").get("uri"), "reblog.uri"),
+        repost_of=as_str(as_object(status.get("reblog"), "reblog").get("uri"), "reblog.uri"),
         metrics=_metrics(status),
         source=Source(ctx.file, item.record),
         dataset=ctx.dataset,
@@ -200,8 +192,8 @@ def _record(raw: Any) -> StatusRecord:
 
 def _body(status: JsonObject) -> tuple[str | None, list[str]]:
     """The text: the content warning (spoiler_text), a blank line, then the content."""
-    content, links = html.to_text(text(status.get("content"), "content") or "")
-    warning = (text(status.get("spoiler_text"), "spoiler_text") or "").strip()
+    content, links = html.to_text(as_str(status.get("content"), "content") or "")
+    warning = (as_str(status.get("spoiler_text"), "spoiler_text") or "").strip()
     body = f"{warning}\n\n{content}" if warning and content else warning or content
     return body or None, links
 
@@ -210,16 +202,16 @@ def _author_id(account: JsonObject, uri: str) -> str | None:
     """The account's ActivityPub URI: `account.uri` (Mastodon 4.2+), else the actor part of
     the status URI (`https://host/users/name`), else the profile `account.url`."""
     return (
-        text(account.get("uri"), "account.uri")
+        as_str(account.get("uri"), "account.uri")
         or actor_of(uri)
-        or text(account.get("url"), "account.url")
+        or as_str(account.get("url"), "account.url")
     )
 
 
 def _handle(account: JsonObject, server: str | None, uri: str) -> str | None:
     """`acct` with a domain: a local account (no domain in acct) gets the server's domain,
     from `_instance`, else the host of the account's own `url`, else of the status URI."""
-    acct = text(account.get("acct"), "account.acct")
+    acct = as_str(account.get("acct"), "account.acct")
     if not acct:
         return None
     if "@" in acct:
@@ -229,14 +221,14 @@ def _handle(account: JsonObject, server: str | None, uri: str) -> str | None:
 
 def _local_domain(entity: JsonObject) -> str | None:
     """The host of an account's or mention's `url` (a local account's is on the server)."""
-    return host(text(entity.get("url"), "url"), "url")
+    return host(as_str(entity.get("url"), "url"), "url")
 
 
 def _mentions(status: JsonObject, server: str | None) -> list[str]:
     found: list[str] = []
-    for entry in array(status.get("mentions"), "mentions"):
-        entry = obj(entry, "mentions[]")
-        acct = text(entry.get("acct"), "mentions[].acct")
+    for entry in as_list(status.get("mentions"), "mentions"):
+        entry = as_object(entry, "mentions[]")
+        acct = as_str(entry.get("acct"), "mentions[].acct")
         if acct:
             found.append(full_acct(acct, server or _local_domain(entry)))
     return found
@@ -244,39 +236,41 @@ def _mentions(status: JsonObject, server: str | None) -> list[str]:
 
 def _names(status: JsonObject, key: str, name: str) -> list[str]:
     values: list[str] = []
-    for entry in array(status.get(key), key):
-        value = text(obj(entry, f"{key}[]").get(name), f"{key}[].{name}")
+    for entry in as_list(status.get(key), key):
+        value = as_str(as_object(entry, f"{key}[]").get(name), f"{key}[].{name}")
         if value:
             values.append(value)
     return values
 
 
 def _urls(links: list[str], card: JsonObject) -> list[str]:
-    card_url = text(card.get("url"), "card.url")
+    card_url = as_str(card.get("url"), "card.url")
     return [*links, card_url] if card_url and card_url not in links else links
 
 
 def _media(status: JsonObject) -> list[Media]:
     media: list[Media] = []
-    for entry in array(status.get("media_attachments"), "media_attachments"):
-        entry = obj(entry, "media_attachments[]")
-        url = text(entry.get("url"), "media_attachments[].url")
-        remote = text(entry.get("remote_url"), "media_attachments[].remote_url")
-        kind = text(entry.get("type"), "media_attachments[].type") or "unknown"
+    for entry in as_list(status.get("media_attachments"), "media_attachments"):
+        entry = as_object(entry, "media_attachments[]")
+        url = as_str(entry.get("url"), "media_attachments[].url")
+        remote = as_str(entry.get("remote_url"), "media_attachments[].remote_url")
+        kind = as_str(entry.get("type"), "media_attachments[].type") or "unknown"
         media.append(Media(kind, url or remote))
     return media
 
 
 def _quoted_uri(status: JsonObject) -> str | None:
     """The quoted status's URI (Mastodon 4.5 quotes); a shallow quote has only a local id."""
-    quote = obj(status.get("quote"), "quote")
-    return text(obj(quote.get("quoted_status"), "quote.quoted_status").get("uri"), "quote.uri")
+    quote = as_object(status.get("quote"), "quote")
+    return as_str(
+        as_object(quote.get("quoted_status"), "quote.quoted_status").get("uri"), "quote.uri"
+    )
 
 
 def _metrics(status: JsonObject) -> Metrics:
     return Metrics(
-        likes=count(status.get("favourites_count"), "favourites_count"),
-        shares=count(status.get("reblogs_count"), "reblogs_count"),
-        replies=count(status.get("replies_count"), "replies_count"),
-        quotes=count(status.get("quotes_count"), "quotes_count"),
+        likes=as_count(status.get("favourites_count"), "favourites_count"),
+        shares=as_count(status.get("reblogs_count"), "reblogs_count"),
+        replies=as_count(status.get("replies_count"), "replies_count"),
+        quotes=as_count(status.get("quotes_count"), "quotes_count"),
     )

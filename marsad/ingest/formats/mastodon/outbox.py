@@ -14,25 +14,24 @@ from typing import Any
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.ingest.fields import (
+    JsonObject,
+    as_count,
+    as_iso_time,
+    as_list,
+    as_object,
+    as_str,
+    json_type,
+)
 from marsad.ingest.formats.mastodon import html
 from marsad.ingest.formats.mastodon.reader import (
-    FOREIGN_WRAPPERS,
     PLATFORM,
-    JsonObject,
     actor_of,
-    array,
-    count,
     full_acct,
     handle_of_actor,
     host,
-    json_head,
-    json_type,
-    language,
-    obj,
-    read_records,
-    text,
-    timestamp,
 )
+from marsad.ingest.jsonfile import FOREIGN_WRAPPERS, json_head, read_json_records
 from marsad.posts import Media, Metrics, Post, PostError, Source
 
 _ACTIVITY = re.compile(rb'"type"\s*:\s*"(?:Create|Announce)"')
@@ -58,7 +57,7 @@ def sniff(sample: Sample) -> bool:
 
 
 def read(source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
-    return read_records(source, activities_in)
+    return read_json_records(source, activities_in)
 
 
 def activities_in(value: Any) -> Iterator[JsonObject | str]:
@@ -98,67 +97,65 @@ def map_item(item: Item, ctx: Context) -> Post:
 
 def _boost(activity: JsonObject) -> dict[str, Any]:
     """An Announce: a post without text whose repost_of is the boosted post's URI."""
-    post_id = text(activity.get("id"), "id")
+    post_id = as_str(activity.get("id"), "id")
     if not post_id:
         raise PostError("id: missing")
-    actor = text(activity.get("actor"), "actor")
+    actor = as_str(activity.get("actor"), "actor")
     target = activity.get("object")
-    boosted = text(
-        obj(target, "object").get("id") if isinstance(target, dict) else target, "object"
+    boosted = as_str(
+        as_object(target, "object").get("id") if isinstance(target, dict) else target, "object"
     )
     return {
         "post_id": post_id,
         "author_id": actor,
         "author_handle": handle_of_actor(actor),
-        "created_at": timestamp(activity.get("published"), "published"),
+        "created_at": as_iso_time(activity.get("published"), "published"),
         "repost_of": boosted,
     }
 
 
 def _note(activity: JsonObject) -> dict[str, Any]:
-    note = obj(activity.get("object"), "object")
+    note = as_object(activity.get("object"), "object")
     if note.get("type") not in _POST_TYPES:
         raise PostError(f"object.type: {note.get('type')!r} is not a Note")
-    post_id = text(note.get("id"), "object.id")
+    post_id = as_str(note.get("id"), "object.id")
     if not post_id:
         raise PostError("object.id: missing")
-    actor = text(note.get("attributedTo"), "object.attributedTo") or text(
+    actor = as_str(note.get("attributedTo"), "object.attributedTo") or as_str(
         activity.get("actor"), "actor"
     )
-    content, lang = _content(note)
+    content = _content(note)
     body, links = _body(note, content)
     return {
         "post_id": post_id,
         "url": _url(note.get("url")),
         "author_id": actor,
         "author_handle": handle_of_actor(actor or actor_of(post_id)),
-        "created_at": timestamp(note.get("published") or activity.get("published"), "published"),
+        "created_at": as_iso_time(note.get("published") or activity.get("published"), "published"),
         "text": body,
-        "lang": lang,
         "hashtags": [name.removeprefix("#") for name in _tags(note, "Hashtag")],
         "mentions": _mentions(note),
         "urls": links,
         "media": _media(note),
-        "reply_to": text(note.get("inReplyTo"), "object.inReplyTo"),
+        "reply_to": as_str(note.get("inReplyTo"), "object.inReplyTo"),
         "quote_of": _quote(note),
         "metrics": _metrics(note),
     }
 
 
-def _content(note: JsonObject) -> tuple[str, str | None]:
-    """The HTML content and, when contentMap names exactly one language, its code."""
-    content_map = obj(note.get("contentMap"), "object.contentMap")
-    content = text(note.get("content"), "object.content")
+def _content(note: JsonObject) -> str:
+    """The HTML content (else the only value of contentMap)."""
+    content_map = as_object(note.get("contentMap"), "object.contentMap")
+    content = as_str(note.get("content"), "object.content")
     if content is None and content_map:
-        content = text(next(iter(content_map.values())), "object.contentMap")
-    lang = language(next(iter(content_map)), "object.contentMap") if len(content_map) == 1 else None
-    return content or "", lang
+        content = as_str(next(iter(content_map.values())), "object.contentMap")
+    return content or ""
 
 
 def _body(note: JsonObject, content: str) -> tuple[str | None, list[str]]:
     """The text: the content warning (summary), a blank line, then the content."""
     plain, links = html.to_text(content)
-    warning = (text(note.get("summary"), "object.summary") or "").strip()
+    warning = (as_str(note.get("summary"), "object.summary") or "").strip()
     body = f"{warning}\n\n{plain}" if warning and plain else warning or plain
     return body or None, links
 
@@ -169,13 +166,13 @@ def _url(value: Any) -> str | None:
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("href")
-    return text(value, "object.url")
+    return as_str(value, "object.url")
 
 
 def _tags(note: JsonObject, kind: str) -> Iterator[str]:
-    for tag in array(note.get("tag"), "object.tag"):
-        tag = obj(tag, "object.tag[]")
-        name = text(tag.get("name"), "object.tag[].name")
+    for tag in as_list(note.get("tag"), "object.tag"):
+        tag = as_object(tag, "object.tag[]")
+        name = as_str(tag.get("name"), "object.tag[].name")
         if tag.get("type") == kind and name:
             yield name
 
@@ -183,29 +180,29 @@ def _tags(note: JsonObject, kind: str) -> Iterator[str]:
 def _mentions(note: JsonObject) -> list[str]:
     """`user@domain` of each Mention tag; a local mention ("@bob") gets its href's host."""
     found: list[str] = []
-    for tag in array(note.get("tag"), "object.tag"):
-        tag = obj(tag, "object.tag[]")
-        name = text(tag.get("name"), "object.tag[].name")
+    for tag in as_list(note.get("tag"), "object.tag"):
+        tag = as_object(tag, "object.tag[]")
+        name = as_str(tag.get("name"), "object.tag[].name")
         if tag.get("type") == "Mention" and name:
-            href = text(tag.get("href"), "object.tag[].href")
+            href = as_str(tag.get("href"), "object.tag[].href")
             found.append(full_acct(name, host(href, "object.tag[].href")))
     return found
 
 
 def _media(note: JsonObject) -> list[Media]:
     media: list[Media] = []
-    for entry in array(note.get("attachment"), "object.attachment"):
-        entry = obj(entry, "object.attachment[]")
-        mime = text(entry.get("mediaType"), "object.attachment[].mediaType") or ""
+    for entry in as_list(note.get("attachment"), "object.attachment"):
+        entry = as_object(entry, "object.attachment[]")
+        mime = as_str(entry.get("mediaType"), "object.attachment[].mediaType") or ""
         kind = mime.split("/", 1)[0]
-        url = text(entry.get("url"), "object.attachment[].url")
+        url = as_str(entry.get("url"), "object.attachment[].url")
         media.append(Media(kind if kind in _MEDIA_KINDS else "unknown", url))
     return media
 
 
 def _quote(note: JsonObject) -> str | None:
     for key in _QUOTE_KEYS:
-        value = text(note.get(key), f"object.{key}")
+        value = as_str(note.get(key), f"object.{key}")
         if value:
             return value
     return None
@@ -221,4 +218,4 @@ def _total(note: JsonObject, key: str) -> int | None:
     collection = note.get(key)
     if not isinstance(collection, dict):
         return None
-    return count(collection.get("totalItems"), f"object.{key}.totalItems")
+    return as_count(collection.get("totalItems"), f"object.{key}.totalItems")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
 from marsad.ingest.formats.meta_mcl import mapping, reader
+from marsad.ingest.jsonfile import LINE_NAMES
 from marsad.posts import Post
 
 
@@ -25,7 +26,7 @@ class MetaContentLibraryFormat:
 
     def splittable(self, source: SourceFile) -> bool:
         """JSON lines: every line is a post (or a page of posts) on its own."""
-        return source.name.lower().endswith(reader.LINE_NAMES)
+        return source.name.lower().endswith(LINE_NAMES)
 
 
 __all__ = ["MetaContentLibraryFormat"]

@@ -32,7 +32,6 @@ REACTIONS = ("like", "love", "wow", "haha", "sad", "angry", "care")
 MEDIA_TYPES = {"photo": "photo", "video": "video", "album": "album", "reel": "video",
                "reels": "video", "carousel": "album", "videos_and_reels": "video"}  # fmt: skip
 _EPOCH = re.compile(r"[0-9]{9,10}")
-_LANG = re.compile(r"[a-z]{2}")
 _HASHTAG = re.compile(r"[^\s,\[\]'\"#]+")
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -54,7 +53,6 @@ def map_item(item: Item, ctx: Context) -> Post:
         author_handle=_handle(_owner(rec, "username")),
         author_name=_owner(rec, "name"),
         created_at=created_at(rec.get("creation_time")),
-        lang=_lang(rec),
         hashtags=hashtags(rec.get("hashtags")),
         urls=_links(rec),
         media=media(rec),
@@ -131,11 +129,6 @@ def _owner(rec: Record, field: str) -> str | None:
 
 def _handle(value: str | None) -> str | None:
     return (value.lstrip("@") or None) if value else None
-
-
-def _lang(rec: Record) -> str | None:
-    value = (_str(rec, "lang") or "").lower()
-    return value if _LANG.fullmatch(value) else None
 
 
 # --- platform ------------------------------------------------------------------------------

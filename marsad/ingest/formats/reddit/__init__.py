@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
 from marsad.ingest.formats.reddit import api_reader, pushshift_reader, reader
+from marsad.ingest.jsonfile import LINE_NAMES
 from marsad.posts import Post
 
 
@@ -25,7 +26,7 @@ class RedditApiFormat:
 
     def splittable(self, source: SourceFile) -> bool:
         """JSONL files: every line is a whole response."""
-        return source.name.lower().endswith(api_reader.LINE_NAMES)
+        return source.name.lower().endswith(LINE_NAMES)
 
 
 class RedditPushshiftFormat:

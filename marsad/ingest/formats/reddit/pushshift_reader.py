@@ -14,7 +14,8 @@ from collections.abc import Iterator
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
-from marsad.ingest.formats.reddit.reader import Thing, json_type, looks_like_record
+from marsad.ingest.fields import json_type
+from marsad.ingest.formats.reddit.reader import Thing, looks_like_record
 from marsad.ingest.sources import iter_lines
 
 NAMES = (".json", ".jsonl", ".ndjson")

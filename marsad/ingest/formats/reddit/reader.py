@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from marsad.ingest.base import Context, Item
+from marsad.ingest.fields import JsonObject, as_list, as_object, as_str
 from marsad.posts import Media, Metrics, Post, PostError, Source
 
 PLATFORM = "reddit"
@@ -33,8 +34,6 @@ _MAX_COUNT = 2**63 - 1
 _NO_AUTHOR = frozenset({"", "[deleted]", "[removed]"})
 _MEDIA_HOSTS = ("https://i.redd.it/", "https://v.redd.it/", "https://preview.redd.it/")
 _GALLERY_TYPES = {"Image": "photo", "AnimatedImage": "animated_gif"}
-
-JsonObject = dict[str, Any]
 
 
 class Thing(NamedTuple):
@@ -153,36 +152,36 @@ def unescape(text: str) -> str:
 
 
 def _submission_text(data: JsonObject) -> str | None:
-    title = _str(data.get("title"), "title")
-    body = _str(data.get("selftext"), "selftext")
+    title = as_str(data.get("title"), "title")
+    body = as_str(data.get("selftext"), "selftext")
     parts = [p for p in (title, body) if p is not None and p.strip() not in PLACEHOLDERS]
     return unescape("\n\n".join(parts)) if parts else None
 
 
 def _comment_text(data: JsonObject) -> str | None:
-    body = _str(data.get("body"), "body")
+    body = as_str(data.get("body"), "body")
     return None if body is None or body.strip() in PLACEHOLDERS else unescape(body)
 
 
 def _author(data: JsonObject) -> str | None:
-    author = _str(data.get("author"), "author")
+    author = as_str(data.get("author"), "author")
     return None if author is None or author in _NO_AUTHOR else author
 
 
 def _author_id(data: JsonObject) -> str | None:
-    return _str(data.get("author_fullname"), "author_fullname") or None
+    return as_str(data.get("author_fullname"), "author_fullname") or None
 
 
 def _url(data: JsonObject, bare_id: str, link_id: str | None, comment: bool) -> str | None:
     """SITE + permalink; without one (old dumps), built from the ids."""
-    permalink = _str(data.get("permalink"), "permalink")
+    permalink = as_str(data.get("permalink"), "permalink")
     if permalink and permalink.startswith("/"):
         return SITE + permalink
     if permalink and permalink.startswith("https://"):
         return permalink
     if comment and not link_id:
         return None
-    subreddit = _str(data.get("subreddit"), "subreddit")
+    subreddit = as_str(data.get("subreddit"), "subreddit")
     prefix = f"{SITE}/r/{subreddit}" if subreddit else SITE
     if link_id:
         return f"{prefix}/comments/{link_id[3:]}/_/{bare_id}/"
@@ -191,7 +190,7 @@ def _url(data: JsonObject, bare_id: str, link_id: str | None, comment: bool) -> 
 
 def _link_urls(data: JsonObject) -> list[str]:
     """The outside link a link post points to (not Reddit's own media or pages)."""
-    url = _str(data.get("url_overridden_by_dest"), "url_overridden_by_dest") or _str(
+    url = as_str(data.get("url_overridden_by_dest"), "url_overridden_by_dest") or as_str(
         data.get("url"), "url"
     )
     if data.get("is_self") is True or not url or not url.startswith(("http://", "https://")):
@@ -215,35 +214,35 @@ def _media(data: JsonObject) -> list[Media]:
         return _gallery(data)
     if data.get("is_video") is True:
         return [Media("video", _video_url(data))]
-    url = _str(data.get("url"), "url")
+    url = as_str(data.get("url"), "url")
     if data.get("post_hint") == "image" or (url and url.startswith("https://i.redd.it/")):
         return [Media("photo", unescape(url) if url else None)]
     return []
 
 
 def _video_url(data: JsonObject) -> str | None:
-    media = _object(data.get("secure_media") or data.get("media"), "media")
-    video = _object(media.get("reddit_video"), "media.reddit_video")
-    return _str(video.get("fallback_url"), "media.reddit_video.fallback_url") or _str(
+    media = as_object(data.get("secure_media") or data.get("media"), "media")
+    video = as_object(media.get("reddit_video"), "media.reddit_video")
+    return as_str(video.get("fallback_url"), "media.reddit_video.fallback_url") or as_str(
         data.get("url"), "url"
     )
 
 
 def _gallery(data: JsonObject) -> list[Media]:
-    metadata = _object(data.get("media_metadata"), "media_metadata")
-    gallery = _object(data.get("gallery_data"), "gallery_data")
+    metadata = as_object(data.get("media_metadata"), "media_metadata")
+    gallery = as_object(data.get("gallery_data"), "gallery_data")
     order = [
-        _str(_object(entry, "gallery_data.items[]").get("media_id"), "gallery_data.items[]")
-        for entry in _list(gallery.get("items"), "gallery_data.items")
+        as_str(as_object(entry, "gallery_data.items[]").get("media_id"), "gallery_data.items[]")
+        for entry in as_list(gallery.get("items"), "gallery_data.items")
     ]
     return [_gallery_item(metadata.get(key) if key else None) for key in order or list(metadata)]
 
 
 def _gallery_item(entry: Any) -> Media:
-    entry = _object(entry, "media_metadata[]")
-    kind = _GALLERY_TYPES.get(_str(entry.get("e"), "media_metadata[].e") or "", "unknown")
-    best = _object(entry.get("s"), "media_metadata[].s")
-    url = _str(best.get("u"), "media_metadata[].s.u") or _str(best.get("gif"), "s.gif")
+    entry = as_object(entry, "media_metadata[]")
+    kind = _GALLERY_TYPES.get(as_str(entry.get("e"), "media_metadata[].e") or "", "unknown")
+    best = as_object(entry.get("s"), "media_metadata[].s")
+    url = as_str(best.get("u"), "media_metadata[].s.u") or as_str(best.get("gif"), "s.gif")
     return Media(kind, unescape(url) if url else None)
 
 
@@ -278,33 +277,6 @@ def _without_replies(data: JsonObject) -> JsonObject:
 
 
 # --- typed access to parsed JSON --------------------------------------------------------------
-
-
-def json_type(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    return names.get(type(value), "null" if value is None else "a number")
-
-
-def _str(value: Any, field: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise PostError(f"{field}: {value!r} is not text")
-
-
-def _object(value: Any, field: str) -> JsonObject:
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    raise PostError(f"{field}: expected an object, found {json_type(value)}")
-
-
-def _list(value: Any, field: str) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    raise PostError(f"{field}: expected an array, found {json_type(value)}")
 
 
 def _number(value: Any, field: str) -> int | None:

@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
+from marsad.ingest.fields import JsonObject, as_count, as_list, as_object, as_str, json_type
 from marsad.ingest.formats.telegram import reader as tg
+from marsad.ingest.jsonfile import BOM
 from marsad.ingest.sources import READ_ERRORS
 from marsad.posts import Media, Metrics, Post, PostError, Source
 
@@ -61,7 +63,7 @@ class Chat(NamedTuple):
 
 
 class DesktopRecord(NamedTuple):
-    message: tg.JsonObject
+    message: JsonObject
     chat: Chat
 
 
@@ -72,7 +74,7 @@ def sniff(sample: Sample) -> bool:
     """A .json file that starts like a chat export or an account export."""
     if not sample.name.lower().endswith(NAMES):
         return False
-    head = sample.head.removeprefix(tg.BOM).lstrip()
+    head = sample.head.removeprefix(BOM).lstrip()
     return bool(_SINGLE_CHAT.match(head) or _ACCOUNT.match(head))
 
 
@@ -83,7 +85,7 @@ def read(source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
     """One Item per message of every chat; service messages are skipped."""
     try:
         with source.open() as stream:
-            data = stream.read().removeprefix(tg.BOM)
+            data = stream.read().removeprefix(BOM)
     except READ_ERRORS as exc:
         yield Reject(source.name, 1, f"cannot read the file: {type(exc).__name__}: {exc}")
         return
@@ -155,7 +157,7 @@ def _messages_of(
 def _chats(document: Any) -> Iterator[tuple[Chat, list[Any]] | str]:
     """(chat, messages) for each chat of the document, or a reason string for a bad part."""
     if not isinstance(document, dict):
-        yield f"expected a Telegram export object, found {tg.json_type(document)}"
+        yield f"expected a Telegram export object, found {json_type(document)}"
     elif "messages" in document:
         yield _chat(document, "the chat")
     elif any(key in document for key in CHAT_LISTS):
@@ -164,7 +166,7 @@ def _chats(document: Any) -> Iterator[tuple[Chat, list[Any]] | str]:
         yield "an object with no messages, chats or left_chats: not a Telegram export"
 
 
-def _account_chats(document: tg.JsonObject) -> Iterator[tuple[Chat, list[Any]] | str]:
+def _account_chats(document: JsonObject) -> Iterator[tuple[Chat, list[Any]] | str]:
     for key in CHAT_LISTS:
         section = document.get(key)
         if section is None:
@@ -179,17 +181,17 @@ def _account_chats(document: tg.JsonObject) -> Iterator[tuple[Chat, list[Any]] |
 
 def _chat(chat: Any, where: str) -> tuple[Chat, list[Any]] | str:
     if not isinstance(chat, dict):
-        return f"{where} is {tg.json_type(chat)}, not a chat object"
+        return f"{where} is {json_type(chat)}, not a chat object"
     messages = chat.get("messages")
     if not isinstance(messages, list):
-        return f'{where} ({chat.get("name")!r}): "messages" is {tg.json_type(messages)}, not a list'
+        return f'{where} ({chat.get("name")!r}): "messages" is {json_type(messages)}, not a list'
     return Chat(chat.get("id"), chat.get("name"), chat.get("type")), messages
 
 
 def _entry(position: int, message: Any, chat: Chat) -> Item | tuple[str, str] | None:
     """An Item, (reason, excerpt) for a Reject, or None for a skipped service message."""
     if not isinstance(message, dict):
-        reason = f"expected a message object, found {tg.json_type(message)}"
+        reason = f"expected a message object, found {json_type(message)}"
         return reason, excerpt(tg.shown(message))
     kind = message.get("type", "message")
     if kind == "service":
@@ -243,13 +245,13 @@ def _record(raw: Any) -> DesktopRecord:
     return DesktopRecord(message, chat)
 
 
-def _author(message: tg.JsonObject, chat: Chat, chat_id: str) -> tuple[str | None, str | None]:
+def _author(message: JsonObject, chat: Chat, chat_id: str) -> tuple[str | None, str | None]:
     """The sender: "from_id" without its user/channel/chat prefix and "from"; a channel
     post without a sender is the channel's own."""
-    name = tg.text(message.get("from"), "from")
+    name = as_str(message.get("from"), "from")
     author_id = _peer_id(message.get("from_id"), "from_id")
     if author_id is None and chat.type in CHANNEL_TYPES:
-        return chat_id, name or tg.text(chat.name, "chat name")
+        return chat_id, name or as_str(chat.name, "chat name")
     return author_id, name
 
 
@@ -262,7 +264,7 @@ def _peer_id(value: Any, field: str) -> str | None:
     return tg.id_text(value, field)
 
 
-def _reply_to(message: tg.JsonObject, chat_id: str) -> str | None:
+def _reply_to(message: JsonObject, chat_id: str) -> str | None:
     reply_id = tg.id_text(message.get("reply_to_message_id"), "reply_to_message_id")
     if reply_id is None:
         return None
@@ -270,7 +272,7 @@ def _reply_to(message: tg.JsonObject, chat_id: str) -> str | None:
     return tg.message_key(other_chat or chat_id, reply_id)
 
 
-def _created_at(message: tg.JsonObject, ctx: Context) -> datetime | None:
+def _created_at(message: JsonObject, ctx: Context) -> datetime | None:
     """`date_unixtime` (UTC); an old export without it has only `date`, in the exporting
     machine's local time: taken in the `timezone` option (default UTC)."""
     if message.get("date_unixtime") is not None:
@@ -292,33 +294,33 @@ def _zone(name: str | None) -> ZoneInfo:
 # --- text and entities -------------------------------------------------------------------
 
 
-def _text_parts(message: tg.JsonObject) -> list[Any]:
+def _text_parts(message: JsonObject) -> list[Any]:
     """`text` as a list of parts: a plain string, or strings and {"type", "text"} objects."""
     value = message.get("text")
     if value is None or isinstance(value, str):
         return [value or ""]
-    return tg.array(value, "text")
+    return as_list(value, "text")
 
 
 def _part_text(part: Any, field: str) -> str:
     if isinstance(part, str):
         return part
-    return tg.text(tg.obj(part, field).get("text"), f"{field}.text") or ""
+    return as_str(as_object(part, field).get("text"), f"{field}.text") or ""
 
 
-def _entities(message: tg.JsonObject, parts: list[Any]) -> dict[str, list[str]]:
+def _entities(message: JsonObject, parts: list[Any]) -> dict[str, list[str]]:
     """Hashtags, mentions and links of `text_entities` (or of the parts of `text`)."""
     found: dict[str, list[str]] = {"hashtags": [], "mentions": [], "urls": []}
     listed = message.get("text_entities")
     field = "text_entities" if listed is not None else "text"
-    for part in tg.array(listed, field) if listed is not None else parts:
+    for part in as_list(listed, field) if listed is not None else parts:
         if isinstance(part, str):
             continue
-        part = tg.obj(part, f"{field}[]")
-        kind = tg.text(part.get("type"), f"{field}[].type")
+        part = as_object(part, f"{field}[]")
+        kind = as_str(part.get("type"), f"{field}[].type")
         value = _part_text(part, f"{field}[]")
         if kind == "text_link":
-            found["urls"].append(tg.text(part.get("href"), f"{field}[].href") or value)
+            found["urls"].append(as_str(part.get("href"), f"{field}[].href") or value)
         elif kind in _FORMATTED_ENTITIES and value:
             found[_FORMATTED_ENTITIES[kind]].append(_entity_value(kind, value))
     return found
@@ -333,9 +335,9 @@ def _entity_value(kind: str, value: str) -> str:
 # --- media and metrics -------------------------------------------------------------------
 
 
-def _media(message: tg.JsonObject) -> list[Media]:
+def _media(message: JsonObject) -> list[Media]:
     """The attachment's kind (the export has file paths, no public media urls)."""
-    media_type = tg.text(message.get("media_type"), "media_type")
+    media_type = as_str(message.get("media_type"), "media_type")
     if media_type:
         return [Media(tg.DESKTOP_MEDIA_TYPES.get(media_type, media_type))]
     for key, kind in (
@@ -354,8 +356,8 @@ def _reactions(value: Any) -> int | None:
     """The total count of all reactions; None when the export has no `reactions`."""
     if value is None:
         return None
-    reactions = tg.array(value, "reactions")
+    reactions = as_list(value, "reactions")
     counts = [
-        tg.count(tg.obj(r, "reactions[]").get("count"), "reactions[].count") for r in reactions
+        as_count(as_object(r, "reactions[]").get("count"), "reactions[].count") for r in reactions
     ]
     return tg.total(counts, "reactions")

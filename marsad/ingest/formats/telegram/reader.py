@@ -1,4 +1,4 @@
-"""What the Telegram formats share: ids, typed access to parsed JSON, counts, entities.
+"""What the Telegram formats share: ids, dates, counts, entities.
 
 Telegram message ids are unique per chat only, so every id made here is
 `"<bare chat id>/<message id>"` (see README.md): the same convention for Telegram Desktop
@@ -13,13 +13,10 @@ from typing import Any
 
 import orjson
 
+from marsad.ingest.fields import MAX_COUNT, JsonObject, as_iso_time
 from marsad.posts import PostError
 
 PLATFORM = "telegram"
-BOM = b"\xef\xbb\xbf"
-MAX_COUNT = 2**63 - 1
-
-JsonObject = dict[str, Any]
 
 # One media vocabulary for both formats (Desktop's "video_file" is Telethon's video ...).
 DESKTOP_MEDIA_TYPES = {
@@ -65,21 +62,13 @@ def from_unixtime(value: Any, field: str) -> datetime:
 def from_iso(value: Any, field: str) -> datetime:
     """An ISO 8601 date ("2025-01-02T10:00:00+00:00" or "2025-01-02 10:00:00+00:00") as UTC;
     a date without a zone is taken as UTC (Telethon's dates always carry one)."""
-    if not isinstance(value, str):
-        raise PostError(f"{field}: {value!r} is not a date")
-    try:
-        parsed = datetime.fromisoformat(value)
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise PostError(f"{field}: cannot parse {value!r}") from None
+    parsed = as_iso_time(value, field)
+    if parsed is None:
+        raise PostError(f"{field}: None is not a date")
+    return parsed
 
 
 # --- typed access to parsed JSON ------------------------------------------------------------
-
-
-def json_type(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    return names.get(type(value), "null" if value is None else "a number")
 
 
 def id_text(value: Any, field: str) -> str | None:
@@ -99,36 +88,6 @@ def _int(value: str, field: str) -> int:
         return int(value)
     except ValueError:  # a digit int() does not read ("²"), or thousands of digits
         raise PostError(f"{field}: {value[:40]!r} is not a number") from None
-
-
-def text(value: Any, field: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise PostError(f"{field}: {value!r} is not text")
-
-
-def obj(value: Any, field: str) -> JsonObject:
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    raise PostError(f"{field}: expected an object, found {json_type(value)}")
-
-
-def array(value: Any, field: str) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    raise PostError(f"{field}: expected an array, found {json_type(value)}")
-
-
-def count(value: Any, field: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
-        return value
-    raise PostError(f"{field}: {value!r} is not a count")
 
 
 def total(counts: Iterable[int | None], field: str) -> int:

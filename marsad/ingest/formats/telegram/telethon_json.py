@@ -18,7 +18,9 @@ from typing import Any
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
+from marsad.ingest.fields import JsonObject, as_count, as_list, as_object, as_str, json_type
 from marsad.ingest.formats.telegram import reader as tg
+from marsad.ingest.jsonfile import BOM
 from marsad.ingest.sources import READ_ERRORS, iter_lines, read_sample
 from marsad.posts import Media, Metrics, Post, PostError, Source
 
@@ -47,7 +49,7 @@ def sniff(sample: Sample) -> bool:
     """A JSON-lines file whose first lines are Telethon messages, or a .json array of them."""
     if not sample.name.lower().endswith(NAMES):
         return False
-    head = sample.head.removeprefix(tg.BOM).lstrip()
+    head = sample.head.removeprefix(BOM).lstrip()
     if head.startswith(b"["):
         return bool(_ARRAY_OF_MESSAGES.match(head))
     lines = [line for line in head.split(b"\n") if line.strip()][:_SNIFF_LINES]
@@ -91,13 +93,13 @@ def read(source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
 
 
 def _is_array(source: SourceFile) -> bool:
-    return read_sample(source).head.removeprefix(tg.BOM).lstrip().startswith(b"[")
+    return read_sample(source).head.removeprefix(BOM).lstrip().startswith(b"[")
 
 
 def _read_array(source: SourceFile) -> Iterator[Item | Reject]:
     try:
         with source.open() as stream:
-            data = stream.read().removeprefix(tg.BOM)
+            data = stream.read().removeprefix(BOM)
         values = orjson.loads(data)
     except READ_ERRORS as exc:
         yield Reject(source.name, 1, f"cannot read the file: {type(exc).__name__}: {exc}")
@@ -112,7 +114,7 @@ def _read_array(source: SourceFile) -> Iterator[Item | Reject]:
 
 def _entry(name: str, record: int, value: Any) -> Iterator[Item | Reject]:
     if not isinstance(value, dict):
-        reason = f"expected a Telethon message object, found {tg.json_type(value)}"
+        reason = f"expected a Telethon message object, found {json_type(value)}"
         yield Reject(name, record, reason, excerpt(tg.shown(value)))
         return
     kind = value.get("_")
@@ -137,9 +139,9 @@ def map_item(item: Item, ctx: Context) -> Post:
     message_id = tg.id_text(message.get("id"), "id")
     if message_id is None:
         raise PostError("id: missing")
-    chat = tg.obj(message.get("_chat"), "_chat")
-    username = tg.text(chat.get("username"), "_chat.username")
-    body = tg.text(message.get("message"), "message")
+    chat = as_object(message.get("_chat"), "_chat")
+    username = as_str(chat.get("username"), "_chat.username")
+    body = as_str(message.get("message"), "message")
     entities = _entities(message, body or "")
     author_id, handle, name = _author(message, chat_id, chat)
     reply = _reply(message, chat_id)
@@ -167,7 +169,7 @@ def map_item(item: Item, ctx: Context) -> Post:
     )
 
 
-def _record(raw: Any) -> tg.JsonObject:
+def _record(raw: Any) -> JsonObject:
     if not isinstance(raw, dict):
         raise TypeError("telegram.telethon.v1 items hold a Message object")
     return raw
@@ -177,26 +179,26 @@ def _peer(value: Any, field: str) -> str | None:
     """The bare id of a PeerChannel / PeerChat / PeerUser object."""
     if value is None:
         return None
-    peer = tg.obj(value, field)
-    key = _PEER_KEYS.get(tg.text(peer.get("_"), f"{field}._") or "")
+    peer = as_object(value, field)
+    key = _PEER_KEYS.get(as_str(peer.get("_"), f"{field}._") or "")
     if key is None:
         raise PostError(f"{field}: {peer.get('_')!r} is not a PeerChannel, PeerChat or PeerUser")
     return tg.id_text(peer.get(key), f"{field}.{key}")
 
 
 def _author(
-    message: tg.JsonObject, chat_id: str, chat: tg.JsonObject
+    message: JsonObject, chat_id: str, chat: JsonObject
 ) -> tuple[str, str | None, str | None]:
     """The sender (`from_id`), else the chat itself (a channel post, a private chat);
     handle and name are known from `_chat` when the sender is the chat."""
     author_id = _peer(message.get("from_id"), "from_id") or chat_id
     if author_id != chat_id:
         return author_id, None, None
-    handle = tg.text(chat.get("username"), "_chat.username")
+    handle = as_str(chat.get("username"), "_chat.username")
     return (
         author_id,
         handle.removeprefix("@") if handle else None,
-        tg.text(chat.get("title"), "_chat.title"),
+        as_str(chat.get("title"), "_chat.title"),
     )
 
 
@@ -208,10 +210,10 @@ def _date(value: Any, field: str) -> datetime | None:
     return tg.from_iso(value, field)
 
 
-def _reply(message: tg.JsonObject, chat_id: str) -> tuple[str | None, str | None]:
+def _reply(message: JsonObject, chat_id: str) -> tuple[str | None, str | None]:
     """(reply_to, conversation_id) from the MessageReplyHeader; a reply to a story is not
     a reply to a post."""
-    header = tg.obj(message.get("reply_to"), "reply_to")
+    header = as_object(message.get("reply_to"), "reply_to")
     if header.get("_") == "MessageReplyStoryHeader":
         return None, None
     chat = _peer(header.get("reply_to_peer_id"), "reply_to.reply_to_peer_id") or chat_id
@@ -225,21 +227,21 @@ def _reply(message: tg.JsonObject, chat_id: str) -> tuple[str | None, str | None
 
 def _repost_of(value: Any) -> str | None:
     """The original channel post of a forward, when the header names it."""
-    header = tg.obj(value, "fwd_from")
+    header = as_object(value, "fwd_from")
     origin = _peer(header.get("from_id"), "fwd_from.from_id")
     post = tg.id_text(header.get("channel_post"), "fwd_from.channel_post")
     return tg.message_key(origin, post) if origin and post else None
 
 
-def _metrics(message: tg.JsonObject) -> Metrics:
+def _metrics(message: JsonObject) -> Metrics:
     replies = message.get("replies")
     return Metrics(
         likes=_reactions(message.get("reactions")),
-        shares=tg.count(message.get("forwards"), "forwards"),
+        shares=as_count(message.get("forwards"), "forwards"),
         replies=None
         if replies is None
-        else tg.count(tg.obj(replies, "replies").get("replies"), "replies.replies"),
-        views=tg.count(message.get("views"), "views"),
+        else as_count(as_object(replies, "replies").get("replies"), "replies.replies"),
+        views=as_count(message.get("views"), "views"),
     )
 
 
@@ -247,9 +249,9 @@ def _reactions(value: Any) -> int | None:
     """The total count of all reactions (MessageReactions.results[].count)."""
     if value is None:
         return None
-    results = tg.array(tg.obj(value, "reactions").get("results"), "reactions.results")
+    results = as_list(as_object(value, "reactions").get("results"), "reactions.results")
     counts = [
-        tg.count(tg.obj(r, "reactions.results[]").get("count"), "reactions.results[].count")
+        as_count(as_object(r, "reactions.results[]").get("count"), "reactions.results[].count")
         for r in results
     ]
     return tg.total(counts, "reactions")
@@ -258,22 +260,22 @@ def _reactions(value: Any) -> int | None:
 # --- entities and media ------------------------------------------------------------------
 
 
-def _entities(message: tg.JsonObject, body: str) -> dict[str, list[str]]:
+def _entities(message: JsonObject, body: str) -> dict[str, list[str]]:
     """Hashtags, mentions and urls from the message's entities (UTF-16 offsets)."""
     found: dict[str, list[str]] = {"hashtags": [], "mentions": [], "urls": []}
-    for entity in tg.array(message.get("entities"), "entities"):
-        entity = tg.obj(entity, "entities[]")
+    for entity in as_list(message.get("entities"), "entities"):
+        entity = as_object(entity, "entities[]")
         kind = entity.get("_")
         if kind == "MessageEntityTextUrl":
-            found["urls"].append(tg.text(entity.get("url"), "entities[].url") or "")
+            found["urls"].append(as_str(entity.get("url"), "entities[].url") or "")
         elif kind in ("MessageEntityHashtag", "MessageEntityMention", "MessageEntityUrl"):
             _add_span(found, kind, _span(entity, body))
     return {name: [v for v in values if v] for name, values in found.items()}
 
 
-def _span(entity: tg.JsonObject, body: str) -> str:
-    offset = tg.count(entity.get("offset"), "entities[].offset") or 0
-    length = tg.count(entity.get("length"), "entities[].length") or 0
+def _span(entity: JsonObject, body: str) -> str:
+    offset = as_count(entity.get("offset"), "entities[].offset") or 0
+    length = as_count(entity.get("length"), "entities[].length") or 0
     return tg.utf16_slice(body, offset, length)
 
 
@@ -288,19 +290,19 @@ def _add_span(found: dict[str, list[str]], kind: str, value: str) -> None:
 
 def _media(value: Any) -> list[Media]:
     """The attachment's kind; Telegram media have no public urls."""
-    media = tg.obj(value, "media")
-    kind = tg.text(media.get("_"), "media._")
+    media = as_object(value, "media")
+    kind = as_str(media.get("_"), "media._")
     if not kind or kind in _NOT_MEDIA:
         return []
     if kind == "MessageMediaDocument":
-        return [Media(_document_kind(tg.obj(media.get("document"), "media.document")))]
+        return [Media(_document_kind(as_object(media.get("document"), "media.document")))]
     return [Media(_MEDIA.get(kind) or kind.removeprefix("MessageMedia").lower() or "other")]
 
 
-def _document_kind(document: tg.JsonObject) -> str:
+def _document_kind(document: JsonObject) -> str:
     attributes = [
-        tg.obj(a, "media.document.attributes[]")
-        for a in tg.array(document.get("attributes"), "media.document.attributes")
+        as_object(a, "media.document.attributes[]")
+        for a in as_list(document.get("attributes"), "media.document.attributes")
     ]
     kinds = {a.get("_"): a for a in attributes}
     if "DocumentAttributeSticker" in kinds:

@@ -17,17 +17,18 @@ from typing import Any, NamedTuple
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.ingest.fields import (
+    as_digits_count,
+    as_id,
+    as_list,
+    as_str,
+    json_type,
+)
 from marsad.ingest.jsonfile import (
     BOM,
     JSON_NAMES,
     LINE_NAMES,
-    Bad,
-    as_count,
-    as_id,
-    as_list,
-    as_str,
     first_value,
-    json_type,
     read_json_records,
 )
 from marsad.posts import Media, Metrics, Post, PostError, Source
@@ -104,33 +105,33 @@ def read(source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
     return read_json_records(source, records_in)
 
 
-def records_in(value: Any) -> Iterator[TikTokRecord | Bad]:
+def records_in(value: Any) -> Iterator[TikTokRecord | str]:
     """The records of a parsed JSON value (a response, a bare object, or a list of those)."""
     for element in value if isinstance(value, list) else [value]:
         if not isinstance(element, dict):
-            yield Bad(f"expected a response, a video or a comment, found {json_type(element)}")
+            yield f"expected a response, a video or a comment, found {json_type(element)}"
         elif "data" in element or "error" in element:
             yield from _response_records(element)
         else:
             yield _bare_record(element)
 
 
-def _bare_record(element: JsonObject) -> TikTokRecord | Bad:
+def _bare_record(element: JsonObject) -> TikTokRecord | str:
     kind = record_kind(element)
     if kind is None:
-        return Bad("an object that is neither a response nor a video or comment object")
+        return "an object that is neither a response nor a video or comment object"
     return TikTokRecord(kind, element)
 
 
-def _response_records(response: JsonObject) -> Iterator[TikTokRecord | Bad]:
+def _response_records(response: JsonObject) -> Iterator[TikTokRecord | str]:
     problem = _error(response.get("error"))
     if problem:
-        yield Bad(problem)
+        yield problem
     data = response.get("data")
     if data is None or data == {}:
         return
     if not isinstance(data, dict):
-        yield Bad(f'"data" is {json_type(data)}, not an object')
+        yield f'"data" is {json_type(data)}, not an object'
         return
     for key, kind in _LISTS:
         yield from _listed(data.get(key), key, kind)
@@ -149,17 +150,17 @@ def _error(error: Any) -> str:
     return f"an error response: code {code!r}, message {message!r}, log_id {error.get('log_id')!r}"
 
 
-def _listed(entries: Any, key: str, kind: str) -> Iterator[TikTokRecord | Bad]:
+def _listed(entries: Any, key: str, kind: str) -> Iterator[TikTokRecord | str]:
     if entries is None:
         return
     if not isinstance(entries, list):
-        yield Bad(f'"data.{key}" is {json_type(entries)}, not a list')
+        yield f'"data.{key}" is {json_type(entries)}, not a list'
         return
     for entry in entries:
         if isinstance(entry, dict):
             yield TikTokRecord(kind, entry)
         else:
-            yield Bad(f'"data.{key}" holds {json_type(entry)}, not an object')
+            yield f'"data.{key}" holds {json_type(entry)}, not an object'
 
 
 # --- map_item ----------------------------------------------------------------------------
@@ -194,10 +195,10 @@ def _video_post(video: JsonObject, item: Item, ctx: Context) -> Post:
         media=[Media("video")],
         conversation_id=post_id,
         metrics=Metrics(
-            likes=as_count(video.get("like_count"), "like_count"),
-            shares=as_count(video.get("share_count"), "share_count"),
-            replies=as_count(video.get("comment_count"), "comment_count"),
-            views=as_count(video.get("view_count"), "view_count"),
+            likes=as_digits_count(video.get("like_count"), "like_count"),
+            shares=as_digits_count(video.get("share_count"), "share_count"),
+            replies=as_digits_count(video.get("comment_count"), "comment_count"),
+            views=as_digits_count(video.get("view_count"), "view_count"),
         ),
         source=Source(ctx.file, item.record),
         dataset=ctx.dataset,
@@ -220,8 +221,8 @@ def _comment_post(comment: JsonObject, item: Item, ctx: Context) -> Post:
         reply_to=_parent(parent, video_id),
         conversation_id=video_id,
         metrics=Metrics(
-            likes=as_count(comment.get("like_count"), "like_count"),
-            replies=as_count(comment.get("reply_count"), "reply_count"),
+            likes=as_digits_count(comment.get("like_count"), "like_count"),
+            replies=as_digits_count(comment.get("reply_count"), "reply_count"),
         ),
         source=Source(ctx.file, item.record),
         dataset=ctx.dataset,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
 from marsad.ingest.formats.x_v1 import archive, reader
+from marsad.ingest.jsonfile import LINE_NAMES
 from marsad.posts import Post
 
 
@@ -25,7 +26,7 @@ class XV1Format:
 
     def splittable(self, source: SourceFile) -> bool:
         """JSONL files: every line is a tweet, a response or a stream notice on its own."""
-        return source.name.lower().endswith(reader.LINE_NAMES)
+        return source.name.lower().endswith(LINE_NAMES)
 
 
 class XArchiveFormat:

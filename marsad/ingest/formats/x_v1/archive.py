@@ -23,12 +23,11 @@ from typing import Any, NamedTuple
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
+from marsad.ingest.fields import JsonObject, json_type
 from marsad.ingest.formats.x_v1.tweet import (
     NO_AUTHOR,
     PLATFORM,
     Author,
-    JsonObject,
-    json_type,
     map_tweet,
     user_author,
 )

@@ -10,28 +10,22 @@ posts: they are skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-import orjson
-
-from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
+from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.ingest.fields import JsonObject, json_type
 from marsad.ingest.formats.x_v1.tweet import (
     PLATFORM,
     V1_TIME_IN_JSON,
-    JsonObject,
-    json_type,
     map_tweet,
     user_author,
 )
-from marsad.ingest.sources import READ_ERRORS, iter_lines
+from marsad.ingest.jsonfile import JSON_NAMES, first_value, json_head, read_json_records
 from marsad.posts import Post
 
-__all__ = ["LINE_NAMES", "PLATFORM", "map_item", "read", "sniff", "tweets_in"]
+__all__ = ["PLATFORM", "map_item", "read", "sniff", "tweets_in"]
 
-NAMES = (".json", ".jsonl", ".ndjson")
-LINE_NAMES = (".jsonl", ".ndjson")
-_BOM = b"\xef\xbb\xbf"
 # Messages of the streaming API that are not tweets.
 NOTICE_KEYS = frozenset(
     {
@@ -48,9 +42,9 @@ _TWEET_KEYS = ("id_str", "full_text", "text", "user", "created_at")
 def sniff(sample: Sample) -> bool:
     """A .json/.jsonl/.ndjson file whose head holds v1.1 tweets (`id_str` and a
     `created_at` like "Wed Oct 10 20:19:24 +0000 2018") or starts with a stream notice."""
-    if not sample.name.lower().endswith(NAMES):
+    if not sample.name.lower().endswith(JSON_NAMES):
         return False
-    head = sample.head.removeprefix(_BOM).lstrip()
+    head = json_head(sample.head)
     if not head.startswith((b"{", b"[")):
         return False
     if b'"id_str"' in head and V1_TIME_IN_JSON.search(head) is not None:
@@ -60,10 +54,7 @@ def sniff(sample: Sample) -> bool:
 
 def _starts_with_notice(head: bytes) -> bool:
     """The first line is a `delete` or `limit` message of the streaming API."""
-    try:
-        value = orjson.loads(head.split(b"\n", 1)[0])
-    except orjson.JSONDecodeError:
-        return False
+    value = first_value(head)
     if not isinstance(value, dict) or len(value) != 1:
         return False
     inner = value.get("delete", value.get("limit"))
@@ -75,72 +66,7 @@ def _starts_with_notice(head: bytes) -> bool:
 
 def read(source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
     """One Item per tweet; a Reject for a line or document that is not usable JSON."""
-    if source.name.lower().endswith(LINE_NAMES):
-        yield from _read_lines(source)
-    else:
-        yield from _read_document(source)
-
-
-def _read_lines(source: SourceFile) -> Iterator[Item | Reject]:
-    for entry in iter_lines(source):
-        if isinstance(entry, Reject):
-            yield entry
-        else:
-            yield from _line_entries(source.name, *entry)
-
-
-def _line_entries(name: str, line_no: int, line: bytes) -> Iterator[Item | Reject]:
-    if not line.strip():
-        return
-    try:
-        value = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        yield Reject(name, line_no, f"malformed JSON in line {line_no}: {exc}", excerpt(line))
-        return
-    for entry in tweets_in(value):
-        yield Item(line_no, entry) if isinstance(entry, dict) else Reject(name, line_no, entry)
-
-
-def _read_document(source: SourceFile) -> Iterator[Item | Reject]:
-    try:
-        with source.open() as stream:
-            data = stream.read().removeprefix(_BOM)
-    except READ_ERRORS as exc:
-        reason = f"cannot read the rest of the file: {type(exc).__name__}: {exc}"
-        yield Reject(source.name, 1, reason)
-        return
-    if not data.strip():
-        return
-    try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        yield from _not_a_document(source.name, data, exc)
-        return
-    yield from _numbered(source.name, tweets_in(value))
-
-
-def _not_a_document(name: str, data: bytes, exc: orjson.JSONDecodeError) -> Iterator[Item | Reject]:
-    """JSONL saved as .json is read line by line; anything else is a broken document."""
-    lines = data.splitlines()
-    if len(lines) > 1 and _parses(lines[0]):
-        for line_no, line in enumerate(lines, 1):
-            yield from _line_entries(name, line_no, line)
-        return
-    reason = f"malformed or truncated JSON document (line {exc.lineno}): {exc}"
-    yield Reject(name, exc.lineno, reason, excerpt(data[-200:]))
-
-
-def _parses(line: bytes) -> bool:
-    try:
-        orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return False
-    return True
-
-
-def _numbered(name: str, entries: Iterable[JsonObject | str]) -> Iterator[Item | Reject]:
-    for number, entry in enumerate(entries, 1):
-        yield Item(number, entry) if isinstance(entry, dict) else Reject(name, number, entry)
+    return read_json_records(source, tweets_in)
 
 
 def tweets_in(value: Any) -> Iterator[JsonObject | str]:

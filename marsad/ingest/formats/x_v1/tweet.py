@@ -15,10 +15,10 @@ from typing import Any, NamedTuple
 import orjson
 
 from marsad.ingest.base import Context
+from marsad.ingest.fields import JsonObject, as_digits_count, as_list, as_object, as_str
 from marsad.posts import Media, Metrics, Post, PostError, Source
 
 PLATFORM = "x"
-_MAX_COUNT = 2**63 - 1
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -33,10 +33,6 @@ _V1_TIME = re.compile(
 V1_TIME_IN_JSON = re.compile(
     rb'"created_at"\s*:\s*"' + _DAYS.encode() + rb" [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d [+-]\d{4}"
 )
-# X's language codes that name no language: undefined, media, hashtags, mentions, cashtags,
-# short text, no linguistic content.
-_NO_LANGUAGE = frozenset({"und", "qme", "qht", "qam", "qct", "qst", "zxx", "art"})
-_OLD_CODES = {"iw": "he", "in": "id", "ji": "yi"}
 _METRICS = {
     "likes": "favorite_count",
     "shares": "retweet_count",
@@ -44,7 +40,6 @@ _METRICS = {
     "quotes": "quote_count",
 }
 
-JsonObject = dict[str, Any]
 # text, entities, extended_entities, the prefix of their field names in errors
 TextParts = tuple[str | None, JsonObject, JsonObject, str]
 
@@ -78,7 +73,6 @@ def map_tweet(tweet: JsonObject, author: Author, record: int, ctx: Context) -> P
         author_handle=author.handle,
         author_name=author.name,
         created_at=created_at(tweet.get("created_at")),
-        lang=x_lang(text_value(content.get("lang"), prefix + "lang")),
         hashtags=_entity_values(entities, "hashtags", "text", where),
         mentions=_entity_values(entities, "user_mentions", "screen_name", where),
         urls=_urls(entities, where),
@@ -95,11 +89,11 @@ def map_tweet(tweet: JsonObject, author: Author, record: int, ctx: Context) -> P
 
 def user_author(tweet: JsonObject) -> Author:
     """The author from the tweet's own `user` object (v1.1 API)."""
-    user = json_object(tweet.get("user"), "user")
+    user = as_object(tweet.get("user"), "user")
     return Author(
         ident(user.get("id_str"), "user.id_str"),
-        text_value(user.get("screen_name"), "user.screen_name"),
-        text_value(user.get("name"), "user.name"),
+        as_str(user.get("screen_name"), "user.screen_name"),
+        as_str(user.get("name"), "user.name"),
     )
 
 
@@ -109,27 +103,27 @@ def tweet_url(handle: str | None, post_id: str) -> str:
 
 
 def _retweeted(tweet: JsonObject) -> JsonObject:
-    return json_object(tweet.get("retweeted_status"), "retweeted_status")
+    return as_object(tweet.get("retweeted_status"), "retweeted_status")
 
 
 def _text_and_entities(content: JsonObject, prefix: str) -> TextParts:
     """The full text, and the entities, extended entities and field prefix that belong to
     it: from `extended_tweet` (streaming, compat mode), else `full_text`
     (tweet_mode=extended), else `text`."""
-    extended_tweet = json_object(content.get("extended_tweet"), prefix + "extended_tweet")
-    full = text_value(extended_tweet.get("full_text"), prefix + "extended_tweet.full_text")
+    extended_tweet = as_object(content.get("extended_tweet"), prefix + "extended_tweet")
+    full = as_str(extended_tweet.get("full_text"), prefix + "extended_tweet.full_text")
     if full is not None:
         return (full, *_entities(extended_tweet, prefix + "extended_tweet."))
-    text = text_value(content.get("full_text"), prefix + "full_text")
+    text = as_str(content.get("full_text"), prefix + "full_text")
     if text is None:
-        text = text_value(content.get("text"), prefix + "text")
+        text = as_str(content.get("text"), prefix + "text")
     return (text, *_entities(content, prefix))
 
 
 def _entities(holder: JsonObject, prefix: str) -> tuple[JsonObject, JsonObject, str]:
     return (
-        json_object(holder.get("entities"), prefix + "entities"),
-        json_object(holder.get("extended_entities"), prefix + "extended_entities"),
+        as_object(holder.get("entities"), prefix + "entities"),
+        as_object(holder.get("extended_entities"), prefix + "extended_entities"),
         prefix,
     )
 
@@ -137,8 +131,8 @@ def _entities(holder: JsonObject, prefix: str) -> tuple[JsonObject, JsonObject, 
 def _entity_values(entities: JsonObject, kind: str, key: str, prefix: str) -> list[str]:
     field = f"{prefix}entities.{kind}[]"
     values = (
-        text_value(json_object(entry, field).get(key), f"{field}.{key}")
-        for entry in json_list(entities.get(kind), f"{prefix}entities.{kind}")
+        as_str(as_object(entry, field).get(key), f"{field}.{key}")
+        for entry in as_list(entities.get(kind), f"{prefix}entities.{kind}")
     )
     return [value for value in values if value]
 
@@ -146,10 +140,10 @@ def _entity_values(entities: JsonObject, kind: str, key: str, prefix: str) -> li
 def _urls(entities: JsonObject, prefix: str) -> list[str]:
     field = f"{prefix}entities.urls[]"
     found: list[str] = []
-    for entry in json_list(entities.get("urls"), f"{prefix}entities.urls"):
-        entry = json_object(entry, field)
-        expanded = text_value(entry.get("expanded_url"), field + ".expanded_url")
-        value = expanded or text_value(entry.get("url"), field + ".url")
+    for entry in as_list(entities.get("urls"), f"{prefix}entities.urls"):
+        entry = as_object(entry, field)
+        expanded = as_str(entry.get("expanded_url"), field + ".expanded_url")
+        value = expanded or as_str(entry.get("url"), field + ".url")
         if value:
             found.append(value)
     return found
@@ -158,32 +152,32 @@ def _urls(entities: JsonObject, prefix: str) -> list[str]:
 def _media(extended: JsonObject, entities: JsonObject, prefix: str) -> list[Media]:
     """Every attachment (`extended_entities.media`), else the first one (`entities.media`)."""
     field = "extended_entities.media"
-    items = json_list(extended.get("media"), prefix + field)
+    items = as_list(extended.get("media"), prefix + field)
     if not items:
         field = "entities.media"
-        items = json_list(entities.get("media"), prefix + field)
-    return [_one_media(json_object(entry, f"{prefix}{field}[]"), prefix + field) for entry in items]
+        items = as_list(entities.get("media"), prefix + field)
+    return [_one_media(as_object(entry, f"{prefix}{field}[]"), prefix + field) for entry in items]
 
 
 def _one_media(entry: JsonObject, field: str) -> Media:
-    url = text_value(entry.get("media_url_https"), field + "[].media_url_https")
-    url = url or text_value(entry.get("media_url"), field + "[].media_url")
-    return Media(text_value(entry.get("type"), field + "[].type") or "unknown", url)
+    url = as_str(entry.get("media_url_https"), field + "[].media_url_https")
+    url = url or as_str(entry.get("media_url"), field + "[].media_url")
+    return Media(as_str(entry.get("type"), field + "[].type") or "unknown", url)
 
 
 def _quote_of(tweet: JsonObject) -> str | None:
     quoted = ident(tweet.get("quoted_status_id_str"), "quoted_status_id_str")
     if quoted:
         return quoted
-    embedded = json_object(tweet.get("quoted_status"), "quoted_status")
+    embedded = as_object(tweet.get("quoted_status"), "quoted_status")
     return ident(embedded.get("id_str"), "quoted_status.id_str")
 
 
 def _metrics(tweet: JsonObject) -> Metrics:
-    return Metrics(**{name: count(tweet.get(key), key) for name, key in _METRICS.items()})
+    return Metrics(**{name: as_digits_count(tweet.get(key), key) for name, key in _METRICS.items()})
 
 
-# --- dates and languages ------------------------------------------------------------------
+# --- dates ------------------------------------------------------------------
 
 
 def created_at(value: Any) -> datetime | None:
@@ -212,25 +206,7 @@ def _v1_time(match: re.Match[str]) -> datetime:
     return local.astimezone(UTC)
 
 
-def x_lang(code: str | None) -> str | None:
-    """X's language code as ISO 639-1: "iw" -> "he", "in" -> "id", "en-gb" -> "en"; codes
-    that name no language ("und", "qme", ...) or have no two-letter form give None."""
-    if not code:
-        return None
-    code = code.strip().lower()
-    if code in _NO_LANGUAGE:
-        return None
-    primary = code.split("-", 1)[0]
-    primary = _OLD_CODES.get(primary, primary)
-    return primary if len(primary) == 2 and primary.isascii() and primary.isalpha() else None
-
-
 # --- typed access to parsed JSON ------------------------------------------------------------
-
-
-def json_type(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    return names.get(type(value), "null" if value is None else "a number")
 
 
 def ident(value: Any, field: str) -> str | None:
@@ -241,36 +217,3 @@ def ident(value: Any, field: str) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
     raise PostError(f"{field}: {value!r} is not an id string")
-
-
-def text_value(value: Any, field: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise PostError(f"{field}: {value!r} is not text")
-
-
-def json_object(value: Any, field: str) -> JsonObject:
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    raise PostError(f"{field}: expected an object, found {json_type(value)}")
-
-
-def json_list(value: Any, field: str) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    raise PostError(f"{field}: expected an array, found {json_type(value)}")
-
-
-def count(value: Any, field: str) -> int | None:
-    """A count as a number (API) or a string of digits (archive); None when absent."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 20:
-        value = int(value)
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_COUNT:
-        return value
-    raise PostError(f"{field}: {value!r} is not a count")

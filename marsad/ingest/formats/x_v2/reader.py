@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile, excerpt
+from marsad.ingest.fields import JsonObject, as_count, as_id, as_list, as_object, as_str, json_type
 from marsad.ingest.sources import READ_ERRORS, iter_lines
 from marsad.posts import Media, Metrics, Post, PostError, Source
 
@@ -25,7 +26,6 @@ LINE_NAMES = (".jsonl", ".ndjson")
 _BOM = b"\xef\xbb\xbf"
 _X_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 _PAGE_KEYS = ("data", "includes", "meta", "errors")
-_MAX_COUNT = 2**63 - 1
 _METRICS = {
     "likes": "like_count",
     "shares": "retweet_count",
@@ -34,8 +34,6 @@ _METRICS = {
     "views": "impression_count",
 }
 _REFERENCE_TYPES = {"replied_to": "reply_to", "quoted": "quote_of", "retweeted": "repost_of"}
-
-JsonObject = dict[str, Any]
 
 
 class Includes(NamedTuple):
@@ -186,7 +184,7 @@ def tweets_in(value: Any) -> Iterator[XRecord | str]:
     includes, or a reason string for each part that is not usable."""
     for element in value if isinstance(value, list) else [value]:
         if not isinstance(element, dict):
-            yield f"expected a response page or a tweet object, found {_json_type(element)}"
+            yield f"expected a response page or a tweet object, found {json_type(element)}"
         elif any(key in element for key in _PAGE_KEYS):
             yield from _page_tweets(element)
         elif "id" in element and "text" in element:
@@ -202,14 +200,14 @@ def _page_tweets(page: JsonObject) -> Iterator[XRecord | str]:
     if isinstance(data, dict):  # single-tweet lookup: GET /2/tweets/:id
         data = [data]
     if not isinstance(data, list):
-        yield f'"data" is {_json_type(data)}, not a list of tweets'
+        yield f'"data" is {json_type(data)}, not a list of tweets'
         return
     includes = _includes(page.get("includes"))
     for tweet in data:
         if isinstance(tweet, dict):
             yield XRecord(tweet, includes)
         else:
-            yield f'"data" holds {_json_type(tweet)}, not a tweet object'
+            yield f'"data" holds {json_type(tweet)}, not a tweet object'
 
 
 def _includes(value: Any) -> Includes:
@@ -228,23 +226,15 @@ def _index(entries: Any, key: str) -> dict[str, JsonObject]:
     return {e[key]: e for e in entries if isinstance(e, dict) and isinstance(e.get(key), str)}
 
 
-def _json_type(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    return names.get(type(value), "null" if value is None else "a number")
-
-
-# --- map_item ----------------------------------------------------------------------------
-
-
 def map_item(item: Item, ctx: Context) -> Post:
     """The Post for one tweet (pure)."""
     tweet, includes = _record(item.raw)
-    post_id = _id(tweet.get("id"), "id")
+    post_id = as_id(tweet.get("id"), "id")
     if not post_id:
         raise PostError("id: missing")
-    author_id = _id(tweet.get("author_id"), "author_id")
+    author_id = as_id(tweet.get("author_id"), "author_id")
     user = _user(tweet, author_id, includes)
-    handle = _str(user.get("username"), "author.username")
+    handle = as_str(user.get("username"), "author.username")
     refs = _references(tweet)
     content = _content(tweet, refs.get("repost_of"), includes)
     text, entities = _text_and_entities(content)
@@ -256,7 +246,7 @@ def map_item(item: Item, ctx: Context) -> Post:
         url=_url(handle, post_id),
         author_id=author_id,
         author_handle=handle,
-        author_name=_str(user.get("name"), "author.name"),
+        author_name=as_str(user.get("name"), "author.name"),
         created_at=_created_at(tweet.get("created_at")),
         hashtags=_entity_values(entities, "hashtags", ("tag",)),
         mentions=_entity_values(entities, "mentions", ("username",)),
@@ -265,8 +255,8 @@ def map_item(item: Item, ctx: Context) -> Post:
         reply_to=refs.get("reply_to"),
         quote_of=refs.get("quote_of"),
         repost_of=refs.get("repost_of"),
-        conversation_id=_id(tweet.get("conversation_id"), "conversation_id"),
-        metrics=_metrics(_object(tweet.get("public_metrics"), "public_metrics")),
+        conversation_id=as_id(tweet.get("conversation_id"), "conversation_id"),
+        metrics=_metrics(as_object(tweet.get("public_metrics"), "public_metrics")),
         source=Source(ctx.file, item.record),
         dataset=ctx.dataset,
         raw=orjson.dumps(tweet).decode(),
@@ -285,7 +275,7 @@ def _record(raw: Any) -> XRecord:
 def _user(tweet: JsonObject, author_id: str | None, includes: Includes) -> JsonObject:
     """The author from the page's includes, else an embedded "author" object (twarc2 flat)."""
     user = includes.users.get(author_id) if author_id else None
-    return user if isinstance(user, dict) else _object(tweet.get("author"), "author")
+    return user if isinstance(user, dict) else as_object(tweet.get("author"), "author")
 
 
 def _url(handle: str | None, post_id: str) -> str:
@@ -295,10 +285,10 @@ def _url(handle: str | None, post_id: str) -> str:
 def _references(tweet: JsonObject) -> dict[str, str]:
     """{"reply_to" | "quote_of" | "repost_of": tweet id} from referenced_tweets."""
     found: dict[str, str] = {}
-    for ref in _list(tweet.get("referenced_tweets"), "referenced_tweets"):
-        ref = _object(ref, "referenced_tweets[]")
-        field = _REFERENCE_TYPES.get(_str(ref.get("type"), "referenced_tweets[].type") or "")
-        ref_id = _id(ref.get("id"), "referenced_tweets[].id")
+    for ref in as_list(tweet.get("referenced_tweets"), "referenced_tweets"):
+        ref = as_object(ref, "referenced_tweets[]")
+        field = _REFERENCE_TYPES.get(as_str(ref.get("type"), "referenced_tweets[].type") or "")
+        ref_id = as_id(ref.get("id"), "referenced_tweets[].id")
         if field and ref_id:
             found.setdefault(field, ref_id)
     return found
@@ -312,18 +302,18 @@ def _content(tweet: JsonObject, repost_of: str | None, includes: Includes) -> Js
 
 def _text_and_entities(tweet: JsonObject) -> tuple[str | None, JsonObject]:
     """The full text (note_tweet for long posts) and the entities that belong to it."""
-    note = _object(tweet.get("note_tweet"), "note_tweet")
-    note_text = _str(note.get("text"), "note_tweet.text")
+    note = as_object(tweet.get("note_tweet"), "note_tweet")
+    note_text = as_str(note.get("text"), "note_tweet.text")
     if note_text:
-        return note_text, _object(note.get("entities"), "note_tweet.entities")
-    return _str(tweet.get("text"), "text"), _object(tweet.get("entities"), "entities")
+        return note_text, as_object(note.get("entities"), "note_tweet.entities")
+    return as_str(tweet.get("text"), "text"), as_object(tweet.get("entities"), "entities")
 
 
 def _entity_values(entities: JsonObject, kind: str, keys: tuple[str, ...]) -> list[str]:
     values: list[str] = []
-    for entry in _list(entities.get(kind), f"entities.{kind}"):
-        entry = _object(entry, f"entities.{kind}[]")
-        found = [v for v in (_str(entry.get(k), f"entities.{kind}[].{k}") for k in keys) if v]
+    for entry in as_list(entities.get(kind), f"entities.{kind}"):
+        entry = as_object(entry, f"entities.{kind}[]")
+        found = [v for v in (as_str(entry.get(k), f"entities.{kind}[].{k}") for k in keys) if v]
         if found:
             values.append(found[0])
     return values
@@ -335,9 +325,9 @@ def _media(content: JsonObject, tweet: JsonObject, includes: Includes) -> list[M
 
 
 def _media_keys(tweet: JsonObject) -> list[str]:
-    attachments = _object(tweet.get("attachments"), "attachments")
-    keys = _list(attachments.get("media_keys"), "attachments.media_keys")
-    return [_str(key, "attachments.media_keys[]") or "" for key in keys]
+    attachments = as_object(tweet.get("attachments"), "attachments")
+    keys = as_list(attachments.get("media_keys"), "attachments.media_keys")
+    return [as_str(key, "attachments.media_keys[]") or "" for key in keys]
 
 
 def _one_media(key: str, includes: Includes) -> Media:
@@ -345,15 +335,15 @@ def _one_media(key: str, includes: Includes) -> Media:
     media = includes.media.get(key)
     if not isinstance(media, dict):
         return Media("unknown")
-    url = _str(media.get("url"), "media.url") or _str(
+    url = as_str(media.get("url"), "media.url") or as_str(
         media.get("preview_image_url"), "media.preview_image_url"
     )
-    return Media(_str(media.get("type"), "media.type") or "unknown", url)
+    return Media(as_str(media.get("type"), "media.type") or "unknown", url)
 
 
 def _metrics(public: JsonObject) -> Metrics:
     counts = {
-        name: _count(public.get(key), f"public_metrics.{key}") for name, key in _METRICS.items()
+        name: as_count(public.get(key), f"public_metrics.{key}") for name, key in _METRICS.items()
     }
     return Metrics(**counts)
 
@@ -370,46 +360,3 @@ def _created_at(value: Any) -> datetime | None:
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         raise PostError(f"created_at: cannot parse {value!r}") from None
-
-
-# --- typed access to parsed JSON ------------------------------------------------------------
-
-
-def _id(value: Any, field: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise PostError(f"{field}: {value!r} is not an id")
-
-
-def _str(value: Any, field: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise PostError(f"{field}: {value!r} is not text")
-
-
-def _object(value: Any, field: str) -> JsonObject:
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    raise PostError(f"{field}: expected an object, found {_json_type(value)}")
-
-
-def _list(value: Any, field: str) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    raise PostError(f"{field}: expected an array, found {_json_type(value)}")
-
-
-def _count(value: Any, field: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_COUNT:
-        return value
-    raise PostError(f"{field}: {value!r} is not a count")

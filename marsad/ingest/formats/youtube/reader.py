@@ -11,23 +11,24 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 import orjson
 
 from marsad.ingest.base import Context, Item, Reject, Sample, SourceFile
+from marsad.ingest.fields import (
+    as_digits_count,
+    as_id,
+    as_iso_time,
+    as_object,
+    as_str,
+    json_type,
+)
 from marsad.ingest.jsonfile import (
     BOM,
     JSON_NAMES,
     LINE_NAMES,
-    Bad,
-    as_count,
-    as_id,
-    as_object,
-    as_str,
-    json_type,
     read_json_records,
 )
 from marsad.posts import Media, Metrics, Post, PostError, Source
@@ -46,7 +47,6 @@ _THUMBNAILS = ("maxres", "standard", "high", "medium", "default")
 _HANDLE_IN_URL = re.compile(r"/@([^/?#]+)")
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_OLD_LANGUAGE_CODES = {"iw": "he", "in": "id", "ji": "yi"}
 
 JsonObject = dict[str, Any]
 
@@ -83,13 +83,13 @@ def read(source: SourceFile, ctx: Context) -> Iterator[Item | Reject]:
     return read_json_records(source, records_in)
 
 
-def records_in(value: Any) -> Iterator[YouTubeRecord | Bad]:
+def records_in(value: Any) -> Iterator[YouTubeRecord | str]:
     """The records of a parsed JSON value (a response, a resource, or a list of those)."""
     for element in value if isinstance(value, list) else [value]:
         if not isinstance(element, dict):
-            yield Bad(f"expected a response or a resource object, found {json_type(element)}")
+            yield f"expected a response or a resource object, found {json_type(element)}"
         elif "error" in element and "items" not in element:
-            yield Bad(_error_reason(element["error"]))
+            yield _error_reason(element["error"])
         elif element.get("kind") in _LIST_KINDS or "items" in element:
             yield from _page_records(element)
         else:
@@ -102,21 +102,21 @@ def _error_reason(error: Any) -> str:
     return f"an error response: code {error.get('code')!r}, message {error.get('message')!r}"
 
 
-def _page_records(page: JsonObject) -> Iterator[YouTubeRecord | Bad]:
+def _page_records(page: JsonObject) -> Iterator[YouTubeRecord | str]:
     items = page.get("items")
     if items is None:
         return
     if not isinstance(items, list):
-        yield Bad(f'"items" is {json_type(items)}, not a list of resources')
+        yield f'"items" is {json_type(items)}, not a list of resources'
         return
     for item in items:
         if isinstance(item, dict):
             yield from _resource_records(item)
         else:
-            yield Bad(f'"items" holds {json_type(item)}, not a resource object')
+            yield f'"items" holds {json_type(item)}, not a resource object'
 
 
-def _resource_records(item: JsonObject) -> Iterator[YouTubeRecord | Bad]:
+def _resource_records(item: JsonObject) -> Iterator[YouTubeRecord | str]:
     kind = item.get("kind") or _guess_kind(item)
     if kind == "youtube#commentThread":
         yield from _thread_records(item)
@@ -125,7 +125,7 @@ def _resource_records(item: JsonObject) -> Iterator[YouTubeRecord | Bad]:
     elif kind == "youtube#video":
         yield YouTubeRecord("video", item, raw=item)
     else:
-        yield Bad(f"a resource of kind {kind!r}, not a video, comment or comment thread")
+        yield f"a resource of kind {kind!r}, not a video, comment or comment thread"
 
 
 def _guess_kind(item: JsonObject) -> str | None:
@@ -140,12 +140,12 @@ def _guess_kind(item: JsonObject) -> str | None:
     return "youtube#video" if "title" in snippet else None
 
 
-def _thread_records(thread: JsonObject) -> Iterator[YouTubeRecord | Bad]:
+def _thread_records(thread: JsonObject) -> Iterator[YouTubeRecord | str]:
     """The top-level comment of a thread, then the replies the thread includes."""
     snippet = thread.get("snippet")
     top = snippet.get("topLevelComment") if isinstance(snippet, dict) else None
     if not isinstance(snippet, dict) or not isinstance(top, dict):
-        yield Bad("a comment thread without a snippet.topLevelComment object")
+        yield "a comment thread without a snippet.topLevelComment object"
         return
     video_id = snippet.get("videoId")
     kept = {key: value for key, value in thread.items() if key != "replies"}
@@ -156,7 +156,7 @@ def _thread_records(thread: JsonObject) -> Iterator[YouTubeRecord | Bad]:
         if isinstance(reply, dict):
             yield YouTubeRecord("comment", reply, video_id, raw=reply)
         else:
-            yield Bad(f"a thread's replies hold {json_type(reply)}, not a comment object")
+            yield f"a thread's replies hold {json_type(reply)}, not a comment object"
 
 
 # --- map_item ----------------------------------------------------------------------------
@@ -195,8 +195,7 @@ def _video_post(record: YouTubeRecord, item: Item, ctx: Context) -> Post:
         url=WATCH_URL + post_id,
         author_id=as_str(snippet.get("channelId"), "snippet.channelId"),
         author_name=as_str(snippet.get("channelTitle"), "snippet.channelTitle"),
-        created_at=_published(snippet.get("publishedAt"), "snippet.publishedAt"),
-        lang=_language(snippet.get("defaultLanguage")),
+        created_at=as_iso_time(snippet.get("publishedAt"), "snippet.publishedAt"),
         media=[Media("video", _thumbnail(snippet))],
         conversation_id=post_id,
         metrics=_video_metrics(as_object(video.get("statistics"), "statistics")),
@@ -224,20 +223,11 @@ def _thumbnail(snippet: JsonObject) -> str | None:
     return None
 
 
-def _language(value: Any) -> str | None:
-    """The ISO 639-1 code of snippet.defaultLanguage ("ar", "en-GB" -> "en", "iw" -> "he")."""
-    code = as_str(value, "snippet.defaultLanguage")
-    primary = (code or "").replace("_", "-").split("-")[0].lower()
-    if len(primary) != 2 or not primary.isascii() or not primary.isalpha():
-        return None
-    return _OLD_LANGUAGE_CODES.get(primary, primary)
-
-
 def _video_metrics(statistics: JsonObject) -> Metrics:
     return Metrics(
-        likes=as_count(statistics.get("likeCount"), "statistics.likeCount"),
-        replies=as_count(statistics.get("commentCount"), "statistics.commentCount"),
-        views=as_count(statistics.get("viewCount"), "statistics.viewCount"),
+        likes=as_digits_count(statistics.get("likeCount"), "statistics.likeCount"),
+        replies=as_digits_count(statistics.get("commentCount"), "statistics.commentCount"),
+        views=as_digits_count(statistics.get("viewCount"), "statistics.viewCount"),
     )
 
 
@@ -258,12 +248,12 @@ def _comment_post(record: YouTubeRecord, item: Item, ctx: Context) -> Post:
         author_id=_author_id(snippet.get("authorChannelId")),
         author_handle=handle,
         author_name=name,
-        created_at=_published(snippet.get("publishedAt"), "snippet.publishedAt"),
+        created_at=as_iso_time(snippet.get("publishedAt"), "snippet.publishedAt"),
         reply_to=as_id(snippet.get("parentId"), "snippet.parentId"),
         conversation_id=video_id,
         metrics=Metrics(
-            likes=as_count(snippet.get("likeCount"), "snippet.likeCount"),
-            replies=as_count(record.reply_count, "thread snippet.totalReplyCount"),
+            likes=as_digits_count(snippet.get("likeCount"), "snippet.likeCount"),
+            replies=as_digits_count(record.reply_count, "thread snippet.totalReplyCount"),
         ),
         source=Source(ctx.file, item.record),
         dataset=ctx.dataset,
@@ -296,19 +286,6 @@ def _author_id(value: Any) -> str | None:
     if isinstance(value, dict):
         return as_str(value.get("value"), "snippet.authorChannelId.value")
     return as_str(value, "snippet.authorChannelId")
-
-
-def _published(value: Any, field: str) -> datetime | None:
-    """ISO 8601 as YouTube writes it ("2025-03-01T10:20:30Z"); a value without a zone is UTC."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise PostError(f"{field}: {value!r} is not a date")
-    try:
-        parsed = datetime.fromisoformat(value)
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise PostError(f"{field}: cannot parse {value!r}") from None
 
 
 __all__ = ["LINE_NAMES", "PLATFORM", "YouTubeRecord", "map_item", "read", "records_in", "sniff"]
