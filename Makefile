@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "marsad needs $(PYTHON) (Python 3.11) on PATH"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,telegram]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,telegram,embeddings]'
 	touch $(STAMP)
 
 # Debian packages the tests need (none yet; later: chromium, poppler-utils, fonts).

@@ -1,0 +1,1 @@
+"""Classifiers of incitement, hate and offensive language (Arabic, Hebrew, English)."""
