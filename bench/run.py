@@ -12,6 +12,7 @@ import sys
 
 BENCHMARKS: dict[str, str] = {
     "ingest": "bench.ingest_bench",
+    "classify": "bench.classify_bench",
 }
 
 

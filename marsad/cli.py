@@ -300,6 +300,137 @@ def collect(
 
 
 @main.command()
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@project_option
+@click.option("--model", default=None, help="Model folder or 'default' (default: classify.model).")
+@click.option("--text-column", default=None, help="FILE: the column holding the text.")
+@click.option("--id-column", default=None, help="FILE: a column copied to the output.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="FILE: where to write the labelled rows (.csv or .jsonl).",
+)
+@click.option("--encoding", default=None, help="FILE: its text encoding (default: detected).")
+@click.option("--explain", is_flag=True, help="FILE: add a column of the top features.")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="Features.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Label at most N posts.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def classify(
+    file: Path | None,
+    project: Path | None,
+    model: str | None,
+    text_column: str | None,
+    id_column: str | None,
+    output: Path | None,
+    encoding: str | None,
+    explain: bool,
+    top: int,
+    limit: int | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Label the warehouse's posts, or the rows of a CSV or JSONL FILE.
+
+    Without FILE, labels every post that this model version has not labelled yet and stores
+    the labels in the warehouse. With FILE, writes one labelled row per input row to --output.
+    """
+    from marsad.classify.classify_cli import FileOptions, classify_command
+
+    settings = settings_for(project, must_exist=file is None)
+    options = FileOptions(text_column, id_column, output, encoding, top if explain else 0)
+    flags = (quiet, as_json)
+    classify_command(settings, file, options, model, limit, flags, (console, errors))
+
+
+@main.command()
+@click.argument("text")
+@project_option
+@click.option("--model", default=None, help="Model folder or 'default' (default: classify.model).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Features.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def explain(text: str, project: Path | None, model: str | None, top: int, as_json: bool) -> None:
+    """Classify one TEXT and show the features that pushed the decision."""
+    from marsad.classify.classify_cli import model_name, run_explain
+
+    settings = settings_for(project, must_exist=False)
+    run_explain(text, model_name(settings, model), top, as_json, console)
+
+
+@main.command()
+@project_option
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the labelled datasets (default: the classify.data_dir setting).",
+)
+@click.option("--datasets", default="", help="Comma-separated dataset keys (default: all).")
+@click.option("--model-key", default="incitement.tfidf.v1", show_default=True, help="Classifier.")
+@click.option("--param", multiple=True, metavar="NAME=VALUE", help="A hyperparameter (repeat).")
+@click.option("--without", multiple=True, metavar="FILE", help="Do not train on FILE (repeat).")
+@click.option("--weight", multiple=True, metavar="DATASET=N", help="Repeat its rows N times.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+def train(
+    project: Path | None,
+    data_dir: Path | None,
+    datasets: str,
+    model_key: str,
+    out: Path,
+    **flags: tuple[str, ...],
+) -> None:
+    """Train a classifier on the labelled datasets and save it with its model card."""
+    from marsad.classify.train import TrainError, train_command
+
+    data_dir = data_dir or settings_for(project, must_exist=False).path("classify.data_dir")
+    try:
+        train_command(data_dir, datasets, model_key, flags, out, console)
+    except TrainError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
+@project_option
+@click.option("--model", "model", default="default", show_default=True, help="Model folder.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the labelled datasets (default: the classify.data_dir setting).",
+)
+@click.option("--datasets", default="", help="Comma-separated dataset keys (default: all).")
+@click.option("--cross", is_flag=True, help="Also train on each dataset alone, test on each.")
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every figure to this JSON file.",
+)
+def evaluate(
+    project: Path | None,
+    model: str,
+    data_dir: Path | None,
+    datasets: str,
+    cross: bool,
+    json_out: Path | None,
+) -> None:
+    """Score a model on every dataset's official test split (macro-F1, P/R, ECE, confusion)."""
+    from marsad.classify.train import TrainError, evaluate_command
+
+    data_dir = data_dir or settings_for(project, must_exist=False).path("classify.data_dir")
+    try:
+        evaluate_command(model, data_dir, datasets, cross, json_out, console)
+    except TrainError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
 def formats() -> None:
     """List the import formats marsad recognises."""
     from marsad.ingest.registry import FORMATS, get_format

