@@ -7,9 +7,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from marsad.config import load_mapping_file, load_settings
+from marsad.config import Settings, load_mapping_file, load_settings
 from marsad.ingest.pipeline import IngestOptions, ingest
 from marsad.project import init_project
+from marsad.warehouse import Warehouse
 
 MAPPINGS_FILE = "mappings.toml"
 
@@ -37,6 +38,29 @@ def run_demo(project_dir: Path, console: Console) -> None:
         soft_wrap=True,
     )
     from marsad.cli import print_stats
-    from marsad.warehouse import Warehouse
 
-    print_stats(Warehouse(settings.warehouse_dir).stats(), settings.warehouse_dir, console)
+    warehouse = Warehouse(settings.warehouse_dir)
+    print_stats(warehouse.stats(), settings.warehouse_dir, console)
+    classify_demo(warehouse, settings, console)
+
+
+def classify_demo(warehouse: Warehouse, settings: Settings, console: Console) -> None:
+    """Label the demo posts with the default model and print the count of each label."""
+    from marsad.classify.loader import load_model
+    from marsad.classify.run import classify_warehouse
+    from marsad.classify.store import connect
+
+    model = load_model("default")
+    run = classify_warehouse(warehouse, model, batch_size=int(settings.get("classify.batch_size")))
+    con = connect(warehouse)
+    counts = con.execute(
+        "SELECT label, count(*) FROM labels WHERE model = ? AND model_version = ? "
+        "GROUP BY label ORDER BY count(*) DESC",
+        [model.key, model.version],
+    ).fetchall()
+    shown = ", ".join(f"{label or 'no text'} {count:,}" for label, count in counts)
+    console.print(
+        f"[bold]Classified[/bold] {run.labelled:,} posts with {model.key} "
+        f"(version {model.version}): {shown}",
+        soft_wrap=True,
+    )
