@@ -5,6 +5,8 @@ from pathlib import Path
 import click
 import pytest
 
+from marsad.classify.datasets import DATASETS
+from marsad.classify.models import CLASSIFIERS
 from marsad.cli import TABULAR_FLAGS, main
 from marsad.config import SETTINGS
 from marsad.ingest.registry import FORMATS
@@ -51,3 +53,13 @@ def test_every_format_folder_has_a_readme() -> None:
     assert folders
     for folder in folders:
         assert (folder / "README.md").is_file(), folder
+
+
+@pytest.mark.parametrize("key", CLASSIFIERS)
+def test_every_classifier_is_documented(key: str) -> None:
+    assert f"`{key}`" in (DOCS / "adding-a-classifier.md").read_text()
+
+
+@pytest.mark.parametrize("key", DATASETS)
+def test_every_training_dataset_is_documented(key: str) -> None:
+    assert f"`{key}`" in (DOCS / "classifier.md").read_text()
