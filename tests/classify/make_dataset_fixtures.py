@@ -1,20 +1,24 @@
-"""Write the dataset fixtures (run: .venv/bin/python -m tests.classify.make_dataset_fixtures).
+"""The dataset fixtures: tiny files in each dataset's exact layout, written when tests start.
 
 Tiny files in each dataset's exact layout (folders, file names, columns, header or none,
-quoting, sheet of a workbook) under `tests/classify/fixtures/data/`, as the real ones lie
-under `../shared/data/`. Every text is invented for the tests. Between them the files use
+quoting, sheet of a workbook), as the real ones lie under `../shared/data/`, written by
+`fixture_data()` into a temporary folder (never committed: only code is, so no file in the
+repository bears a dataset's name). Every text is invented for the tests. Between them the files use
 every published value of `marsad/classify/label_map.toml`, a few rows the loaders must skip,
 and test rows that recur, spelled differently, in training files.
 """
 
 from __future__ import annotations
 
+import atexit
 import csv
+import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import openpyxl
 
-DATA = Path(__file__).parent / "fixtures" / "data"
 Cell = str | int | None
 
 OSACT_HEADER = ["Id", "Tweet", "Offensive", "Hate", "Vulgar", "Violence"]
@@ -215,25 +219,30 @@ def write_xlsx(path: Path, rows: list[list[Cell]], sheet: str = "Sheet1") -> Non
     book.save(path)
 
 
-def main() -> None:
-    write_csv(DATA / "osact2022" / "train_data2022.csv", [OSACT_HEADER, *OSACT_TRAIN])
-    write_csv(DATA / "osact2022" / "dev_data2022.csv", [OSACT_HEADER, *OSACT_DEV])
-    hebrew = DATA / "offensive-hebrew"
+@cache
+def fixture_data() -> Path:
+    """The folder of dataset fixtures, written once per test run (removed at exit)."""
+    root = Path(tempfile.mkdtemp(prefix="marsad-dataset-fixtures-"))
+    atexit.register(shutil.rmtree, root, True)
+    write_all(root / "data")
+    return root / "data"
+
+
+def write_all(root: Path) -> None:
+    write_csv(root / "osact2022" / "train_data2022.csv", [OSACT_HEADER, *OSACT_TRAIN])
+    write_csv(root / "osact2022" / "dev_data2022.csv", [OSACT_HEADER, *OSACT_DEV])
+    hebrew = root / "offensive-hebrew"
     for name, rows in (("train", HEBREW_TRAIN), ("val", HEBREW_VAL), ("test", HEBREW_TEST)):
         write_csv(hebrew / f"{name}.csv", [["text", "label"], *rows])
     write_xlsx(hebrew / "AllData_OffensiveHebrew.xlsx", [ALLDATA_HEADER, *ALLDATA], "Sheet16")
-    olah = DATA / "olah5000"
+    olah = root / "olah5000"
     write_xlsx(olah / "train_Heb.xlsx", [OLAH_HEADER, *OLAH_TRAIN])
     write_xlsx(olah / "test_Heb.xlsx", [OLAH_HEADER, *OLAH_TEST])
     write_xlsx(olah / "HebrewData.xlsx", [OLAH_HEADER, *OLAH_ALL])
-    olid = DATA / "olid"
+    olid = root / "olid"
     write_tsv(olid / "olid-training-v1.0.tsv", OLID_TRAIN)
     write_tsv(olid / "testset-levela.tsv", OLID_TEST)
     write_csv(olid / "labels-levela.csv", list(OLID_TEST_LABELS))
-    write_csv(DATA / "davidson" / "labeled_data.csv", list(DAVIDSON))
-    write_csv(DATA / "mlma" / "ar_dataset.csv", [MLMA_HEADER, *MLMA_AR])
-    write_csv(DATA / "mlma" / "en_dataset.csv", [MLMA_HEADER, *MLMA_EN])
-
-
-if __name__ == "__main__":
-    main()
+    write_csv(root / "davidson" / "labeled_data.csv", list(DAVIDSON))
+    write_csv(root / "mlma" / "ar_dataset.csv", [MLMA_HEADER, *MLMA_AR])
+    write_csv(root / "mlma" / "en_dataset.csv", [MLMA_HEADER, *MLMA_EN])

@@ -1,6 +1,6 @@
 """The dataset loaders, the label mapping table and the training-data manifest.
 
-Fixtures (`fixtures/data/`, written by `make_dataset_fixtures.py`) copy each dataset's exact
+Fixtures (written at test time by `make_dataset_fixtures.py`) copy each dataset's exact
 layout with invented texts; the tests marked `data` read the real files in `../shared/data`.
 """
 
@@ -21,8 +21,9 @@ from marsad.classify.datasets import DATASETS, LabelError, licence, load, load_a
 from marsad.classify.datasets.mapping import label_rows, parse_entry, table, target_rows
 from marsad.classify.datasets.reading import bucket, train_dev, train_dev_test
 from marsad.classify.labels import LABELS, TARGETS
+from tests.classify.make_dataset_fixtures import fixture_data
 
-FIXTURES = Path(__file__).parent / "fixtures" / "data"
+FIXTURES = fixture_data()
 DOC = Path(__file__).resolve().parents[2] / "docs" / "classifier.md"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 needs_data = [

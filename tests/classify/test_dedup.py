@@ -9,8 +9,9 @@ import pytest
 from marsad.classify.base import Example
 from marsad.classify.datasets import load_all
 from marsad.classify.dedup import drop_test_overlap, letters_key
+from tests.classify.make_dataset_fixtures import fixture_data
 
-FIXTURES = Path(__file__).parent / "fixtures" / "data"
+FIXTURES = fixture_data()
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
