@@ -55,6 +55,23 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "sqlite:///marsad.sqlite3",
         "Case database: sqlite:///FILE (relative to the project) or postgres://...",
     ),
+    SettingSpec(
+        "web.data_key_file",
+        str,
+        "data.key",
+        "File of the key that encrypts personal fields and evidence (AES-256-GCM); made by "
+        "`marsad init`, mode 0600; MARSAD_DATA_KEY (hex) gives the key itself instead.",
+    ),
+    SettingSpec("web.evidence_path", str, "evidence", "Folder of the encrypted evidence files."),
+    SettingSpec(
+        "web.allowed_hosts",
+        str,
+        "127.0.0.1,localhost",
+        "Host names the web app answers to, comma-separated.",
+    ),
+    SettingSpec(
+        "web.max_upload_mb", int, 20, "Largest evidence file accepted, in MiB.", minimum=1
+    ),
     SettingSpec("ingest.rejects_path", str, "rejects", "Folder for rejected-records files."),
     SettingSpec(
         "ingest.batch_size", int, 20000, "Posts per batch written while importing.", minimum=1

@@ -38,6 +38,7 @@ def init_project(project_dir: Path) -> InitResult:
     settings.rejects_dir.mkdir(parents=True, exist_ok=True)
     _create_sqlite(settings.database_url)
     create_secret_file(settings.path("project.secret_file"))
+    create_secret_file(settings.path("web.data_key_file"))
     return InitResult(project_dir, created)
 
 

@@ -1,0 +1,1 @@
+"""Cases: reports of digital-rights violations, their workflow, escalations and the audit log."""

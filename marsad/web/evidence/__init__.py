@@ -1,0 +1,1 @@
+"""Evidence: files and captured pages attached to a case, hashed, encrypted, with custody."""

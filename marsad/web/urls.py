@@ -1,0 +1,9 @@
+"""URL map: public pages at the root, staff pages under /staff/, the API under /api/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("marsad.web.staff.urls")),
+    path("", include("marsad.web.public.urls")),
+]
