@@ -1,2 +1,4 @@
+from django.urls import URLPattern
+
 app_name = "public"
-urlpatterns: list[object] = []
+urlpatterns: list[URLPattern] = []

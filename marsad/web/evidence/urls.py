@@ -1,0 +1,5 @@
+"""Evidence URLs (under /staff/evidence/)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,40 @@
+"""Permission checks for staff views: a view names the personas that may use it.
+
+Anonymous visitors are sent to the login page; logged-in users without one of the personas get
+403 (and the refusal is not an audit event: nothing changed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from marsad.web.cases.personas import persona_of
+from marsad.web.cases.states import Persona
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+CASE_WORKERS = (Persona.DOCUMENTER, Persona.VERIFIER, Persona.ADMIN)
+SENIOR = (Persona.VERIFIER, Persona.ADMIN)
+ALL_STAFF = (Persona.DOCUMENTER, Persona.VERIFIER, Persona.ANALYST, Persona.ADMIN)
+
+
+def personas_required(*personas: Persona) -> Callable[[View], View]:
+    """Only these personas may open the view."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if persona_of(request.user) not in personas:
+                raise PermissionDenied("your role may not open this page")
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
