@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-project
 
-.PHONY: demo test lint bench system-packages clean
+.PHONY: demo test test-postgres lint bench system-packages clean
 
 $(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "marsad needs $(PYTHON) (Python 3.11) on PATH"; exit 1; }
@@ -23,6 +23,11 @@ demo: $(STAMP)
 
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -q
+
+# The web app's tests on PostgreSQL (the production database); pytest-django makes test_<name>.
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+test-postgres: $(STAMP) system-packages
+	MARSAD_DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -q tests/web
 
 lint: $(STAMP)
 	$(BIN)/ruff check marsad tests bench scripts
