@@ -222,7 +222,7 @@ def model_card(
 def _params(model: Classifier, given: Mapping[str, Any]) -> dict[str, Any]:
     get_params = getattr(model, "get_params", None)
     params = dict(get_params(deep=False)) if get_params is not None else dict(given)
-    plain = (str, int, float, bool, type(None), tuple, list)
+    plain = (str, int, float, bool, type(None), tuple, list, dict)
     return {
         k: list(v) if isinstance(v, tuple) else v for k, v in params.items() if isinstance(v, plain)
     }

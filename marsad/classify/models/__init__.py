@@ -34,6 +34,9 @@ CLASSIFIERS: dict[str, str] = {
     "incitement.tfidf.v1": "marsad.classify.models.tfidf:TfidfClassifier",
     "incitement.e5.v1": "marsad.classify.models.e5:E5Classifier",
     "incitement.ensemble.v1": "marsad.classify.models.ensemble:EnsembleClassifier",
+    "incitement.transformers.v1": (
+        "marsad.classify.models.transformers_backend:TransformersClassifier"
+    ),
 }
 DEFAULT_CLASSIFIER = "incitement.tfidf.v1"
 

@@ -1,4 +1,4 @@
-"""A fast, exact `transform` for a fitted character (`char_wb`) `TfidfVectorizer`.
+"""Fast, exact counting of the character (`char_wb`) n-grams of a fitted vocabulary.
 
 scikit-learn builds every n-gram of every word as a Python string and looks it up in a dict:
 about 0.3 us per n-gram, 600 n-grams for a 125-character tweet, some 3,600 tweets/s on one
@@ -11,9 +11,9 @@ spaces, so an n-gram that crosses two words holds two spaces in a row, which no 
 n-gram does: it is never found in the vocabulary, as in scikit-learn. Texts are separated by
 a newline, which `char_wb` never keeps either.
 
-`CharGramIndex.build` returns None when the vectorizer is not one it can reproduce (another
-analyzer, n > 5, preprocessing on, an alphabet over 4,094 characters): then use
-`vectorizer.transform`. The tests check that both give the same matrix.
+`CharGramIndex.build` returns None when it cannot reproduce the vocabulary (n outside 2..5,
+an alphabet over 4,094 characters): `marsad.classify.models.ngrams` then counts with a dict.
+The tests check both against scikit-learn's `transform`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ from typing import Self
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 __all__ = ["CharGramIndex"]
 
@@ -42,34 +39,29 @@ Ints = npt.NDArray[np.int64]
 class CharGramIndex:
     alphabet: npt.NDArray[np.uint32]  # sorted code points; character i has code i + 1
     grams: npt.NDArray[np.uint64]  # sorted n-gram numbers
-    columns: Ints  # the vectorizer's column of each of `grams`
+    columns: Ints  # the column of each of `grams`
     ngram_range: tuple[int, int]
-    vectorizer: TfidfVectorizer
 
     @classmethod
-    def build(cls, vectorizer: TfidfVectorizer) -> Self | None:
-        """The index of a fitted `char_wb` vectorizer, or None when it cannot be reproduced."""
-        if not _reproducible(vectorizer):
+    def build(cls, joined: str, lengths: Ints, ngram_range: tuple[int, int]) -> Self | None:
+        """The index of a `char_wb` vocabulary (its terms in column order, joined, and the
+        length of each), or None when it cannot be reproduced."""
+        low, high = ngram_range
+        if not len(lengths) or low < 2 or high > _MAX_N:
             return None
-        vocab: dict[str, int] = vectorizer.vocabulary_
-        alphabet = np.array(sorted({ord(c) for gram in vocab for c in gram}), dtype=np.uint32)
+        if int(lengths.min()) < low or int(lengths.max()) > high:
+            return None  # a short word's whole-word gram, which no window of `low` finds
+        alphabet = np.unique(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
         if len(alphabet) >= _UNKNOWN:
             return None
-        grams = _gram_numbers(alphabet, list(vocab))
+        grams = _gram_numbers(alphabet, joined, lengths)
         order = np.argsort(grams)
-        columns = np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab))[order]
-        return cls(alphabet, grams[order], columns, vectorizer.ngram_range, vectorizer)
+        return cls(alphabet, grams[order], order.astype(np.int64), ngram_range)
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Exactly `vectorizer.transform(texts)`."""
-        rows, cols = self._hits(texts)
-        size = len(self.vectorizer.vocabulary_)
-        ones = np.ones(len(rows), dtype=self.vectorizer.dtype)
-        counts = sp.csr_matrix((ones, (rows, cols)), shape=(len(texts), size))
-        counts.sum_duplicates()
-        return self._weigh(counts)
-
-    def _hits(self, texts: Sequence[str]) -> tuple[Ints, Ints]:
+    def hits(self, texts: Sequence[str]) -> tuple[Ints, Ints]:
+        """The (row, column) of every vocabulary n-gram occurrence in `texts`."""
+        if not texts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         padded = [" " + "  ".join(text.split()) + " " for text in texts]
         joined = _SEPARATOR.join(padded)
         codes = _codes(self.alphabet, [joined])[0]
@@ -85,33 +77,11 @@ class CharGramIndex:
         return np.concatenate(rows), np.concatenate(cols)
 
     def _lookup(self, numbers: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.bool_], Ints]:
+        if not len(self.grams):
+            return np.zeros(len(numbers), dtype=bool), np.zeros(len(numbers), dtype=np.int64)
         where = np.searchsorted(self.grams, numbers).astype(np.int64)
         where[where == len(self.grams)] = 0
         return self.grams[where] == numbers, where
-
-    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        vec = self.vectorizer
-        if vec.binary:
-            counts.data[:] = 1
-        if vec.sublinear_tf:
-            np.log(counts.data, out=counts.data)
-            counts.data += 1
-        if vec.use_idf:
-            counts = counts @ sp.diags(vec.idf_.astype(vec.dtype))
-        result: sp.csr_matrix = normalize(counts, norm=vec.norm, copy=False) if vec.norm else counts
-        return sp.csr_matrix(result)
-
-
-def _reproducible(vec: TfidfVectorizer) -> bool:
-    return bool(
-        vec.analyzer == "char_wb"
-        and not vec.lowercase
-        and vec.strip_accents is None
-        and vec.preprocessor is None
-        and vec.ngram_range[0] >= 2
-        and vec.ngram_range[1] <= _MAX_N
-        and hasattr(vec, "vocabulary_")
-    )
 
 
 def _codes(alphabet: npt.NDArray[np.uint32], texts: list[str]) -> list[Ints]:
@@ -126,12 +96,13 @@ def _codes(alphabet: npt.NDArray[np.uint32], texts: list[str]) -> list[Ints]:
     return out
 
 
-def _gram_numbers(alphabet: npt.NDArray[np.uint32], grams: list[str]) -> npt.NDArray[np.uint64]:
-    """The number of each n-gram (all its characters are in `alphabet`)."""
-    lengths = np.array([len(g) for g in grams], dtype=np.int64)
+def _gram_numbers(
+    alphabet: npt.NDArray[np.uint32], joined: str, lengths: Ints
+) -> npt.NDArray[np.uint64]:
+    """The number of each n-gram of `joined` (all its characters are in `alphabet`)."""
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    codes = _codes(alphabet, ["".join(grams)])[0]
-    numbers = np.zeros(len(grams), dtype=np.uint64)
+    codes = _codes(alphabet, [joined])[0]
+    numbers = np.zeros(len(lengths), dtype=np.uint64)
     for n in np.unique(lengths).tolist():
         chosen = lengths == n
         numbers[chosen] = _window_numbers(codes, n)[starts[chosen]]

@@ -18,8 +18,6 @@ import numpy as np
 import numpy.typing as npt
 
 from marsad.classify.labels import HARMFUL, LABELS, NONE
-from marsad.text.entities import remove_urls_and_mentions
-from marsad.text.langdetect import detect_languages
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -49,6 +47,9 @@ def resolve_langs(texts: Sequence[str], langs: Sequence[str] | None) -> list[str
         if len(langs) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(langs)} languages")
         return list(langs)
+    from marsad.text.entities import remove_urls_and_mentions  # slow to import: only here
+    from marsad.text.langdetect import detect_languages
+
     return [d.lang for d in detect_languages([remove_urls_and_mentions(t) for t in texts])]
 
 

@@ -1,8 +1,12 @@
-"""Model folders: weights with skops (never pickle) and the `model.json` card.
+"""Model folders: weights as numpy arrays or with skops (never pickle), and the `model.json` card.
 
+`dump_arrays` writes named numpy arrays and a JSON description of them to one compressed
+`weights.npz`; `load_arrays` reads it with `allow_pickle=False`, so the file can only hold
+numbers and bytes. A model made of arrays (`incitement.tfidf.v1`) loads without scikit-learn.
 `dump_weights` writes a compressed skops file; `load_weights` reads it trusting only the types
 in `TRUSTED_TYPES` (the scikit-learn, numpy and scipy types marsad's models are made of): a
 file holding any other type is refused, so a model folder from elsewhere cannot run code.
+skops is imported only when used: importing it imports all of scikit-learn (seconds).
 """
 
 from __future__ import annotations
@@ -12,15 +16,19 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import skops.io
+import numpy as np
+import numpy.typing as npt
 
 from marsad.classify.base import MODEL_CARD
 from marsad.classify.labels import LABELS
 
 __all__ = [
+    "ARRAYS",
     "TRUSTED_TYPES",
     "WEIGHTS",
+    "dump_arrays",
     "dump_weights",
+    "load_arrays",
     "load_weights",
     "model_card",
     "params_from_json",
@@ -29,6 +37,8 @@ __all__ = [
 ]
 
 WEIGHTS = "weights.skops"
+ARRAYS = "weights.npz"
+_DESCRIPTION = "description.json"  # the array holding the JSON description
 
 TRUSTED_TYPES: list[str] = [
     "builtins.slice",
@@ -46,12 +56,56 @@ TRUSTED_TYPES: list[str] = [
 ]
 
 
+class Arrays(dict[str, npt.NDArray[Any]]):
+    """The arrays of a `weights.npz`; a missing one is a KeyError naming the file."""
+
+    def __init__(self, path: Path, arrays: dict[str, npt.NDArray[Any]]) -> None:
+        super().__init__(arrays)
+        self.path = path
+
+    def __missing__(self, name: str) -> npt.NDArray[Any]:
+        raise KeyError(f"{self.path} has no array {name!r}")
+
+
+def dump_arrays(
+    folder: Path, description: dict[str, Any], arrays: dict[str, npt.NDArray[Any]]
+) -> None:
+    """Write `arrays` and `description` (JSON) to `folder/weights.npz`, atomically."""
+    if _DESCRIPTION in arrays:
+        raise ValueError(f"{_DESCRIPTION!r} is the name of the description, not of an array")
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(description, ensure_ascii=False).encode("utf-8")
+    payload = {**arrays, _DESCRIPTION: np.frombuffer(text, dtype=np.uint8)}
+    tmp = folder / (ARRAYS + ".tmp")
+    with tmp.open("wb") as out:
+        np.savez_compressed(out, allow_pickle=False, **payload)
+    tmp.replace(folder / ARRAYS)
+
+
+def load_arrays(folder: Path) -> tuple[dict[str, Any], Arrays]:
+    """The description and the arrays of `folder/weights.npz` (ValueError when the file is
+    missing, holds pickled objects or has no description)."""
+    path = folder / ARRAYS
+    if not path.is_file():
+        raise ValueError(f"{path} is missing (a model saved by an older marsad: train it again)")
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    if _DESCRIPTION not in arrays:
+        raise ValueError(f"{path} has no {_DESCRIPTION}")
+    description: dict[str, Any] = json.loads(arrays.pop(_DESCRIPTION).tobytes())
+    return description, Arrays(path, arrays)
+
+
 def dump_weights(obj: Any, folder: Path) -> None:
+    import skops.io
+
     folder.mkdir(parents=True, exist_ok=True)
     skops.io.dump(obj, folder / WEIGHTS, compression=zipfile.ZIP_DEFLATED)
 
 
 def load_weights(folder: Path) -> Any:
+    import skops.io
+
     path = folder / WEIGHTS
     untrusted = sorted(set(skops.io.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
     if untrusted:

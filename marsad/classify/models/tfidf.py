@@ -3,37 +3,39 @@
 The fast default. Texts are normalised (`marsad.text.normalize`); each language of
 `languages` with at least `min_language_rows` training rows of two or more labels gets its own
 model (char_wb 2-5 and word 1-2 n-grams, TF-IDF, `LogisticRegression(class_weight="balanced")`),
-and a shared model trained on all rows serves every other language. A label absent from a
-language's training rows gets probability 0 there. Decisions follow the per-language threshold
-rule of `marsad.classify.models.decision`. Character features are computed by the exact numpy
-path of `marsad.classify.models.charngrams` (scikit-learn's own is 3x slower).
+and a shared model trained on all rows serves every other language. With `log_count_ratio`
+each feature is first scaled by its log-count ratio, harmful against none (NB-LR: Wang and
+Manning 2012), which weighs up the n-grams that tell the two apart; the scale is folded into
+the coefficients, so it costs nothing when predicting. A label absent from a language's
+training rows gets probability 0 there. Decisions follow the per-language threshold rule of
+`marsad.classify.models.decision`.
+
+Fitting uses scikit-learn; the fitted model is plain arrays (`marsad.classify.models.linear`)
+saved with `numpy.savez` (no pickle), so loading and predicting import neither scikit-learn
+nor skops: a model loads in a fraction of a second.
 """
 
 from __future__ import annotations
 
-import copy
+import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.utils.validation import check_is_fitted
 
 from marsad.classify.base import Contribution, Explanation
 from marsad.classify.labels import LABELS, LANGUAGES
-from marsad.classify.models.charngrams import CharGramIndex
 from marsad.classify.models.decision import SHARED, decide, resolve_langs, route_of, routes_of
+from marsad.classify.models.linear import LinearRoute, RouteSettings, fit_route
+from marsad.classify.models.params import Hyperparameters, check_fitted
 from marsad.classify.models.rule import ThresholdRule, check_training_data, default_thresholds
 from marsad.classify.models.storage import (
     check_card_key,
-    dump_weights,
-    load_weights,
+    dump_arrays,
+    load_arrays,
     model_card,
     params_from_json,
     read_card,
@@ -43,8 +45,25 @@ from marsad.text.normalize import normalize
 
 __all__ = ["TfidfClassifier"]
 
+# The hyperparameters that one language may set apart from the others (`per_language`).
+PER_LANGUAGE_KEYS = (
+    "char_ngram_range",
+    "word_ngram_range",
+    "max_char_features",
+    "max_word_features",
+    "min_df",
+    "C",
+    "log_count_ratio",
+)
+# marsad's tuned settings, chosen on the dev splits (docs/classifier.md, Figures): Hebrew
+# learns best with little regularisation, English with the log-count ratio.
+PER_LANGUAGE: dict[str, dict[str, Any]] = {
+    "he": {"C": 16.0},
+    "en": {"log_count_ratio": True},
+}
 
-class TfidfClassifier(ThresholdRule, BaseEstimator):  # type: ignore[misc]
+
+class TfidfClassifier(ThresholdRule, Hyperparameters):
     key = "incitement.tfidf.v1"
 
     def __init__(
@@ -56,6 +75,8 @@ class TfidfClassifier(ThresholdRule, BaseEstimator):  # type: ignore[misc]
         max_word_features: int = 30_000,
         min_df: int = 2,
         C: float = 2.0,
+        log_count_ratio: bool = False,
+        per_language: dict[str, dict[str, Any]] | None = None,
         solver: str = "lbfgs",
         max_iter: int = 500,
         min_language_rows: int = 20,
@@ -67,6 +88,8 @@ class TfidfClassifier(ThresholdRule, BaseEstimator):  # type: ignore[misc]
         self.max_word_features = max_word_features
         self.min_df = min_df
         self.C = C
+        self.log_count_ratio = log_count_ratio
+        self.per_language = per_language
         self.solver = solver
         self.max_iter = max_iter
         self.min_language_rows = min_language_rows
@@ -79,46 +102,38 @@ class TfidfClassifier(ThresholdRule, BaseEstimator):  # type: ignore[misc]
         norm = [normalize(t) for t in texts]
         models = {lang: self._fit_one(norm, labels, langs, lang) for lang in self.languages}
         self.models_ = {k: m for k, m in models.items() if m is not None}
-        self.models_[SHARED] = self._pipeline(len(texts)).fit(norm, list(labels))
+        self.models_[SHARED] = fit_route(norm, labels, self.route_settings(SHARED))
         self.languages_ = [lang for lang in self.languages if lang in self.models_]
         self.thresholds_ = default_thresholds(self.languages_)
-        self._reset_caches()
         return self
 
     def _fit_one(
         self, norm: list[str], labels: Sequence[str], langs: list[str], lang: str
-    ) -> Pipeline | None:
+    ) -> LinearRoute | None:
         rows = [i for i, x in enumerate(langs) if x == lang]
         ys = [labels[i] for i in rows]
         if len(rows) < self.min_language_rows or len(set(ys)) < 2:
             return None
-        return self._pipeline(len(rows)).fit([norm[i] for i in rows], ys)
+        return fit_route([norm[i] for i in rows], ys, self.route_settings(lang))
 
-    def _pipeline(self, rows: int) -> Pipeline:
-        min_df = self.min_df if rows >= 10 * self.min_df else 1  # tiny data keeps every n-gram
-        common: dict[str, Any] = {"lowercase": False, "min_df": min_df, "dtype": np.float32}
-        common["sublinear_tf"] = True
-        chars = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=self.char_ngram_range,
-            max_features=self.max_char_features,
-            **common,
-        )
-        words = TfidfVectorizer(
-            ngram_range=self.word_ngram_range, max_features=self.max_word_features, **common
-        )
-        clf = LogisticRegression(
-            C=self.C, class_weight="balanced", solver=self.solver, max_iter=self.max_iter
-        )
-        return Pipeline(
-            [("features", FeatureUnion([("chars", chars), ("word", words)])), ("clf", clf)]
-        )
+    def route_settings(self, route: str) -> RouteSettings:
+        """The hyperparameters of one route: the shared ones, with the route's language's
+        `per_language` entry over them (None: marsad's `PER_LANGUAGE`)."""
+        table = PER_LANGUAGE if self.per_language is None else self.per_language
+        own = dict(table.get(route, {}))
+        unknown = sorted(set(own) - set(PER_LANGUAGE_KEYS))
+        if unknown:
+            raise ValueError(f"per_language[{route!r}]: {unknown} cannot differ per language")
+        values = {key: own.get(key, getattr(self, key)) for key in PER_LANGUAGE_KEYS}
+        for key in ("char_ngram_range", "word_ngram_range"):
+            values[key] = tuple(values[key])
+        return RouteSettings(**values, solver=self.solver, max_iter=self.max_iter)
 
     def predict_proba(
         self, texts: Sequence[str], langs: Sequence[str] | None = None
     ) -> npt.NDArray[np.float64]:
         """P(label) per text, columns in `LABELS` order; rows sum to 1."""
-        check_is_fitted(self, "models_")
+        check_fitted(self, "models_")
         langs = resolve_langs(texts, langs)
         norm = [normalize(t) for t in texts]
         proba = np.zeros((len(texts), len(LABELS)))
@@ -127,31 +142,8 @@ class TfidfClassifier(ThresholdRule, BaseEstimator):  # type: ignore[misc]
         return proba
 
     def _route_proba(self, route: str, norm: list[str]) -> npt.NDArray[np.float64]:
-        clf: LogisticRegression = self.models_[route].named_steps["clf"]
-        out = np.zeros((len(norm), len(LABELS)))
-        out[:, [LABELS.index(c) for c in clf.classes_]] = clf.predict_proba(
-            self._features(route, norm)
-        )
-        return out
-
-    def _features(self, route: str, norm: list[str]) -> sp.csr_matrix:
-        """Exactly the pipeline's FeatureUnion output, with the fast character path."""
-        union: FeatureUnion = self.models_[route].named_steps["features"]
-        chars, words = (step for _, step in union.transformer_list)
-        index = self._char_index(route)
-        x_chars = index.transform(norm) if index is not None else chars.transform(norm)
-        return sp.hstack([x_chars, words.transform(norm)]).tocsr()
-
-    def _char_index(self, route: str) -> CharGramIndex | None:
-        cache: dict[str, CharGramIndex | None] = self.__dict__.setdefault("_char_indexes", {})
-        if route not in cache:
-            union: FeatureUnion = self.models_[route].named_steps["features"]
-            cache[route] = CharGramIndex.build(union.transformer_list[0][1])
-        return cache[route]
-
-    def _reset_caches(self) -> None:
-        self.__dict__.pop("_char_indexes", None)
-        self.__dict__.pop("_feature_names", None)
+        model = self.models_[route]
+        return model.predict_proba(model.transform(norm))
 
     def explain(self, text: str, lang: str | None = None, top: int = 10) -> Explanation:
         """The predicted label and the n-grams of `text` that pushed towards it most (TF-IDF
@@ -160,79 +152,47 @@ class TfidfClassifier(ThresholdRule, BaseEstimator):  # type: ignore[misc]
         proba = self.predict_proba([text], [lang])
         route = route_of(lang, self.languages_)
         label = decide(proba, [route], self.thresholds_)[0]
-        x = self._features(route, [normalize(text)])
-        weights = x.data * self._coefficients(route, label)[x.indices]
+        model = self.models_[route]
+        x = model.transform([normalize(text)])
+        weights = x.data * model.towards(label)[x.indices]
         order = np.argsort(-weights, kind="stable")[:top]
         names = self._names(route)
         contributions = [Contribution(names[x.indices[i]], float(weights[i])) for i in order]
         scores = {name: float(p) for name, p in zip(LABELS, proba[0], strict=True)}
         return Explanation(label, scores, lang, contributions)
 
-    def _coefficients(self, route: str, label: str) -> npt.NDArray[np.float64]:
-        clf: LogisticRegression = self.models_[route].named_steps["clf"]
-        classes = list(clf.classes_)
-        if len(classes) == 2:  # one row of coefficients: towards classes[1]
-            return np.asarray(clf.coef_[0] * (1 if label == classes[1] else -1))
-        return np.asarray(clf.coef_[classes.index(label)])
-
     def _names(self, route: str) -> list[str]:
         cache: dict[str, list[str]] = self.__dict__.setdefault("_feature_names", {})
         if route not in cache:
-            union: FeatureUnion = self.models_[route].named_steps["features"]
-            cache[route] = [_readable(n) for n in union.get_feature_names_out()]
+            cache[route] = self.models_[route].names()
         return cache[route]
 
     def save(self, folder: Path, card: dict[str, Any] | None = None) -> None:
-        """skops weights and `model.json` (key, labels, languages, thresholds,
-        hyperparameters, then `card`: training data, metrics...)."""
-        check_is_fitted(self, "models_")
-        dump_weights(_portable(self.models_), Path(folder))
-        write_card(Path(folder), model_card(self, self.get_params(), card))
+        """The weights (`weights.npz`, arrays only) and `model.json` (key, labels, languages,
+        thresholds, hyperparameters, each route's settings with `per_language` applied, then
+        `card`: training data, metrics...)."""
+        check_fitted(self, "models_")
+        settings: list[dict[str, Any]] = []
+        arrays: dict[str, npt.NDArray[Any]] = {}
+        for i, (route, model) in enumerate(self.models_.items()):
+            route_settings, route_arrays = model.arrays(f"r{i}.")
+            settings.append({"route": route, **route_settings})
+            arrays.update(route_arrays)
+        dump_arrays(Path(folder), {"routes": settings}, arrays)
+        routes = {route: asdict(self.route_settings(route)) for route in self.models_}
+        extra = {**(card or {}), "route_settings": json.loads(json.dumps(routes))}
+        write_card(Path(folder), model_card(self, self.get_params(), extra))
 
     @classmethod
     def load(cls, folder: Path) -> Self:
         card = read_card(Path(folder))
         check_card_key(card, cls.key, Path(folder))
         model = cls(**params_from_json(card["hyperparameters"]))
-        model.models_ = _restored(load_weights(Path(folder)))
+        meta, arrays = load_arrays(Path(folder))
+        model.models_ = {
+            str(route["route"]): LinearRoute.from_arrays(route, arrays, f"r{i}.")
+            for i, route in enumerate(meta["routes"])
+        }
         model.languages_ = list(card["languages"])
         model.thresholds_ = {k: float(v) for k, v in card["thresholds"].items()}
         return model
-
-
-def _readable(name: str) -> str:
-    kind, _, gram = name.partition("__")
-    return f'{kind}:"{gram}"'
-
-
-# skops writes a dict key by key, and its time grows with the square of the size (measured:
-# 30,000 n-grams, 89 s): the vocabularies travel as arrays of terms in column order instead.
-def _portable(models: dict[str, Pipeline]) -> dict[str, Any]:
-    """The pipelines without their vocabulary dicts, and those vocabularies as term arrays."""
-    pipelines = copy.deepcopy(models)
-    vocabularies: dict[str, list[npt.NDArray[np.str_]]] = {}
-    for route, pipeline in pipelines.items():
-        vocabularies[route] = [_terms(vec) for vec in _vectorizers(pipeline)]
-        for vec in _vectorizers(pipeline):
-            del vec.vocabulary_
-    return {"pipelines": pipelines, "vocabularies": vocabularies}
-
-
-def _restored(payload: dict[str, Any]) -> dict[str, Pipeline]:
-    pipelines: dict[str, Pipeline] = payload["pipelines"]
-    for route, pipeline in pipelines.items():
-        for vec, terms in zip(_vectorizers(pipeline), payload["vocabularies"][route], strict=True):
-            vec.vocabulary_ = {str(term): i for i, term in enumerate(terms.tolist())}
-    return pipelines
-
-
-def _vectorizers(pipeline: Pipeline) -> list[TfidfVectorizer]:
-    union: FeatureUnion = pipeline.named_steps["features"]
-    return [step for _, step in union.transformer_list]
-
-
-def _terms(vec: TfidfVectorizer) -> npt.NDArray[np.str_]:
-    terms = [""] * len(vec.vocabulary_)
-    for term, column in vec.vocabulary_.items():
-        terms[column] = term
-    return np.array(terms, dtype=np.str_)
