@@ -13,6 +13,8 @@ import sys
 BENCHMARKS: dict[str, str] = {
     "ingest": "bench.ingest_bench",
     "classify": "bench.classify_bench",
+    "analyze": "bench.analyze_bench",
+    "web": "bench.web_bench",
 }
 
 

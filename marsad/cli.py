@@ -78,8 +78,9 @@ def settings_for(project: Path | None, *, must_exist: bool = True) -> Settings:
 def main() -> None:
     """marsad: a digital-rights observatory.
 
-    Import social-media posts into a project's warehouse, look at them, and (in later
-    versions) classify them, analyse them and publish reports.
+    Import social-media posts into a project's warehouse, classify them, analyse them and
+    publish reports; run the web app where violations are reported, documented, verified and
+    escalated.
     """
 
 
@@ -490,8 +491,28 @@ def print_stats(result: Any, where: Path, out: Console) -> None:
     show_default=True,
     help="Folder of the demo project (created if missing).",
 )
-def demo(directory: Path) -> None:
-    """Create a demo project, import the bundled sample exports and print the statistics."""
-    from marsad.demo.run import run_demo
+@click.option("--no-serve", is_flag=True, help="Stop before serving the web app.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def demo(directory: Path, no_serve: bool, port: int) -> None:
+    """Create a demo project: sample posts imported and classified, demo cases and logins in
+    the web app, which it then serves on http://127.0.0.1:8000 (unless --no-serve)."""
+    from marsad.demo.run import DemoError, run_demo
 
-    run_demo(directory.expanduser().resolve(), console)
+    try:
+        run_demo(directory.expanduser().resolve(), console, serve=not no_serve, port=port)
+    except DemoError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _add_commands() -> None:
+    """Commands defined beside their parts: serve, createstaff, manage and token
+    (marsad/web/cli.py), report (marsad/reports/cli.py), analyze (marsad/analyze/cli.py)."""
+    from marsad.analyze.cli import analyze
+    from marsad.reports.cli import report
+    from marsad.web.cli import COMMANDS
+
+    for command in (*COMMANDS, report, analyze):
+        main.add_command(command)
+
+
+_add_commands()

@@ -69,9 +69,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "127.0.0.1,localhost",
         "Host names the web app answers to, comma-separated.",
     ),
-    SettingSpec(
-        "web.max_upload_mb", int, 20, "Largest evidence file accepted, in MiB.", minimum=1
-    ),
+    SettingSpec("web.max_upload_mb", int, 20, "Largest evidence file accepted, in MiB.", minimum=1),
     SettingSpec("ingest.rejects_path", str, "rejects", "Folder for rejected-records files."),
     SettingSpec(
         "ingest.batch_size", int, 20000, "Posts per batch written while importing.", minimum=1

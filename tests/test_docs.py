@@ -63,3 +63,30 @@ def test_every_classifier_is_documented(key: str) -> None:
 @pytest.mark.parametrize("key", DATASETS)
 def test_every_training_dataset_is_documented(key: str) -> None:
     assert f"`{key}`" in (DOCS / "classifier.md").read_text()
+
+
+def analysis_keys() -> list[str]:
+    from marsad.analyze import ANALYSES
+
+    return list(ANALYSES)
+
+
+@pytest.mark.parametrize("key", analysis_keys())
+def test_every_analysis_is_documented_with_its_options(key: str) -> None:
+    from marsad.analyze import get_analysis
+
+    text = (DOCS / "analyses.md").read_text()
+    assert f"`{key}`" in text and f"\n## {key}\n" in text
+    for option in getattr(get_analysis(key), "option_help", {}):
+        assert f"`{option}`" in text, option
+
+
+def report_keys() -> list[str]:
+    from marsad.reports import REPORT_SECTIONS, REPORTS
+
+    return [*REPORTS, *REPORT_SECTIONS]
+
+
+@pytest.mark.parametrize("key", report_keys())
+def test_every_report_and_report_section_is_documented(key: str) -> None:
+    assert f"`{key}`" in (DOCS / "reports.md").read_text()

@@ -10,7 +10,15 @@ from typing import Any
 
 ENTRY_POINT_GROUP = "marsad.analyses"
 
-ANALYSES: dict[str, str] = {}
+ANALYSES: dict[str, str] = {
+    "index": "marsad.analyze.index:IndexAnalysis",
+    "spikes": "marsad.analyze.spikes:SpikesAnalysis",
+    "hashtags": "marsad.analyze.hashtags:HashtagsAnalysis",
+    "topics": "marsad.analyze.topics:TopicsAnalysis",
+    "accounts": "marsad.analyze.accounts:AccountsAnalysis",
+    "campaigns": "marsad.analyze.campaigns:CampaignsAnalysis",
+    "violations": "marsad.analyze.violations:ViolationsAnalysis",
+}
 
 
 @cache

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from marsad.config import Settings
+from marsad.warehouse import Warehouse
 
 Granularity = Literal["day", "week", "month"]
 GRANULARITIES: tuple[Granularity, ...] = ("day", "week", "month")
@@ -90,10 +91,14 @@ class Params:
 
 @dataclass(slots=True)
 class Context:
-    """Where an analysis runs: DuckDB over the warehouse (`posts`, `labels`) and the project."""
+    """Where an analysis runs: DuckDB over the warehouse (`posts`, `labels`) and the project.
+
+    `warehouse`, when given, is the warehouse `con` reads: analyses may then read its immutable
+    files directly and keep derived tables in its cache (`marsad.analyze.daily`)."""
 
     con: duckdb.DuckDBPyConnection
     settings: Settings | None = None
+    warehouse: Warehouse | None = None
 
 
 def post_filter(params: Params, alias: str = "p") -> tuple[str, list[Any]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -15,6 +18,10 @@ from marsad.warehouse import Warehouse
 MAPPINGS_FILE = "mappings.toml"
 
 
+class DemoError(RuntimeError):
+    """A part of the demo failed; the message says which and why."""
+
+
 def demo_data_dir() -> Path:
     return Path(str(resources.files("marsad.demo") / "data"))
 
@@ -25,7 +32,9 @@ def demo_exports(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.iterdir() if p.is_file() and p.name not in skip)
 
 
-def run_demo(project_dir: Path, console: Console) -> None:
+def run_demo(project_dir: Path, console: Console, *, serve: bool = False, port: int = 8000) -> None:
+    """The demo project: posts imported and classified, then the web app's demo cases and
+    logins; with `serve`, the web app served on 127.0.0.1:`port` (this process becomes it)."""
     init_project(project_dir)
     settings = load_settings(project_dir)
     data_dir = demo_data_dir()
@@ -42,6 +51,30 @@ def run_demo(project_dir: Path, console: Console) -> None:
     warehouse = Warehouse(settings.warehouse_dir)
     print_stats(warehouse.stats(), settings.warehouse_dir, console)
     classify_demo(warehouse, settings, console)
+    web_demo(project_dir, console)
+    from marsad.reports.run import demo_reports
+
+    demo_reports(settings, console)
+    if serve:
+        from marsad.web.cli import serve_project
+
+        console.print(
+            f"[bold]Serving the demo[/bold] on http://127.0.0.1:{port}/ (Ctrl+C stops it)"
+        )
+        serve_project(settings, "127.0.0.1", port, None, dev=False)
+
+
+def web_demo(project_dir: Path, console: Console) -> None:
+    """Migrate the case database and add the demo cases and logins (marsad.web.demo), in a
+    process of its own: Django is set up once per process, for one project."""
+    command = [sys.executable, "-m", "marsad.web.demo", str(project_dir)]
+    env = os.environ | {"MARSAD_PROJECT": str(project_dir)}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        raise DemoError(f"the web app's demo data could not be made:\n{tail}")
+    for line in done.stdout.splitlines():
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def classify_demo(warehouse: Warehouse, settings: Settings, console: Console) -> None:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "marsad.web.evidence",
     "marsad.web.public",
     "marsad.web.staff",
+    "marsad.web.api",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,7 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT.project_dir / "static"
+STATICFILES_DIRS = [WEB_DIR / "static"]  # site.css and the other shared static files
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -143,6 +145,9 @@ MARSAD_EVIDENCE_DIR = PROJECT.path("web.evidence_path")
 MARSAD_DATA_KEY_FILE = PROJECT.path("web.data_key_file")
 MARSAD_MAX_UPLOAD_BYTES = int(PROJECT.get("web.max_upload_mb")) * 1024 * 1024
 MARSAD_PROJECT_NAME = str(PROJECT.get("project.name"))
+# URL capture: private and loopback addresses are refused unless this is true (tests, labs).
+MARSAD_CAPTURE_ALLOW_PRIVATE = os.environ.get("MARSAD_CAPTURE_ALLOW_PRIVATE", "") == "true"
+MARSAD_CAPTURE_TIMEOUT = float(os.environ.get("MARSAD_CAPTURE_TIMEOUT", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

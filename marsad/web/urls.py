@@ -2,8 +2,11 @@
 
 from django.urls import include, path
 
+from marsad.web.api.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("marsad.web.staff.urls")),
+    path("api/", api.urls),
     path("", include("marsad.web.public.urls")),
 ]

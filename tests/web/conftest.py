@@ -27,6 +27,25 @@ def _fast_password_hashing(settings: Any, request: pytest.FixtureRequest) -> Non
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests() -> Any:
+    """Django's locale middleware leaves the last request's language active in the thread:
+    every test starts (and ends) in English so one test's Arabic page does not leak."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Pages cache what they compute (the dashboard's statistics): no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _evidence_dir(settings: Any, tmp_path: Path) -> Path:
     settings.MARSAD_EVIDENCE_DIR = tmp_path / "evidence"
     return settings.MARSAD_EVIDENCE_DIR  # type: ignore[no-any-return]

@@ -55,6 +55,18 @@ class NewReport:
 
 def submit_report(report: NewReport, passphrase: str) -> Case:
     """File a public report: a new case in `received`, with a fresh receipt code."""
+    return submit_hashed_report(report, hash_passphrase(passphrase))
+
+
+def hash_passphrase(passphrase: str) -> str:
+    """The passphrase's password hash. Slow by design: call it before opening a transaction
+    (on SQLite the write lock is held from the transaction's start, and every other reporter
+    would wait for the hash)."""
+    return make_password(passphrase)
+
+
+def submit_hashed_report(report: NewReport, passphrase_hash: str) -> Case:
+    """`submit_report` with the passphrase already hashed by `hash_passphrase`."""
     if not report.consent:
         raise ActionInvalid("the reporter did not consent")
     fields = {k: getattr(report, k) for k in NewReport.__dataclass_fields__}
@@ -62,9 +74,7 @@ def submit_report(report: NewReport, passphrase: str) -> Case:
         try:
             with transaction.atomic():
                 case = Case.objects.create(
-                    receipt_code=new_receipt_code(),
-                    passphrase_hash=make_password(passphrase),
-                    **fields,
+                    receipt_code=new_receipt_code(), passphrase_hash=passphrase_hash, **fields
                 )
                 audit.record(audit.REPORTER, "case.submitted", case_id=case.id)
                 return case

@@ -30,6 +30,8 @@ class Evidence(models.Model):
     description = models.CharField(max_length=300, blank=True)
     blob_name = models.CharField(max_length=80, unique=True)
     captured_at = models.DateTimeField(null=True, blank=True)
+    # The final HTTP status of a captured page (a 404 or a 451 is evidence too).
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,0 +1,1 @@
+"""The report sections (registered in `marsad.reports.REPORT_SECTIONS`)."""
