@@ -22,18 +22,19 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,telegram,embeddings,transformers]'
 	touch $(TEST_STAMP)
 
-# Debian packages the tests need (none yet; later: chromium, poppler-utils, fonts).
+# Debian packages: Noto fonts and Pango (the reports' PDFs, WeasyPrint), poppler-utils (the PDF
+# tests), gettext (translations), chromium (browser tests), librsvg2-bin (PNG charts). Installed
+# (as root) only when one is missing.
+DEBIAN_PACKAGES := fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext chromium librsvg2-bin
 system-packages:
-	@true
-	@# reports: Arabic and Hebrew fonts and Pango for WeasyPrint, pdftotext for the PDF tests
-	@dpkg -s fonts-noto-core >/dev/null 2>&1 || apt-get install -y --no-install-recommends fonts-noto-core || (apt-get update && apt-get install -y --no-install-recommends fonts-noto-core)
-	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 || (apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0)
-	@command -v pdftotext >/dev/null || apt-get install -y --no-install-recommends poppler-utils || (apt-get update && apt-get install -y --no-install-recommends poppler-utils)
-	@command -v msgfmt >/dev/null || apt-get install -y gettext
-	@# web: Debian's chromium for the browser tests (tests/web/browser, driven by Playwright)
-	@command -v chromium >/dev/null || apt-get install -y chromium
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  apt-get install -y --no-install-recommends $$missing \
+	    || { apt-get update && apt-get install -y --no-install-recommends $$missing; }; \
+	fi
 
-demo: $(STAMP)
+demo: $(STAMP) system-packages
 	$(BIN)/marsad demo --dir $(DEMO_DIR)
 
 test: $(TEST_STAMP) system-packages
