@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "marsad.web.middleware.no_store_for_api_reads",
 ]
 
 ROOT_URLCONF = "marsad.web.urls"
@@ -157,6 +158,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind a TLS-terminating proxy: MARSAD_BEHIND_PROXY=true trusts the proxy's X-Forwarded-Proto
+# header, and MARSAD_CSRF_TRUSTED_ORIGINS lists the public origins (https://observatory.example).
+if os.environ.get("MARSAD_BEHIND_PROXY", "") == "true":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("MARSAD_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = os.environ.get("MARSAD_INSECURE_COOKIES", "") != "true"
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -185,6 +185,27 @@ def test_case_workers_get_the_cases_with_their_personal_fields(
     assert item["state"] == "received"
 
 
+def test_reading_reporters_data_through_the_api_is_audited(
+    filed_case: Case, documenter: User, analyst: User
+) -> None:
+    bearer(documenter).get("/api/cases?limit=10")
+    bearer(documenter).get(f"/api/cases/{filed_case.id}")
+    bearer(analyst).get("/api/cases")  # anonymised: nothing personal read, nothing to note
+    listed = AuditEntry.objects.get(action="api.cases_read")
+    assert (listed.actor_label, listed.details["rows"]) == ("dina", 1)
+    one = AuditEntry.objects.get(action="api.case_read")
+    assert (one.actor_label, one.case_ref) == ("dina", filed_case.id)
+    assert not AuditEntry.objects.filter(actor_label="adam", action__startswith="api.").exists()
+
+
+def test_staff_answers_are_not_kept_by_caches_but_public_ones_may_be(
+    filed_case: Case, documenter: User
+) -> None:
+    cache_control = bearer(documenter).get("/api/cases")["Cache-Control"]
+    assert "no-store" in cache_control and "private" in cache_control
+    assert "no-store" not in Client().get("/api/stats").get("Cache-Control", "")
+
+
 def test_analysts_get_anonymised_cases_named_by_pseudonym(filed_case: Case, analyst: User) -> None:
     response = bearer(analyst).get("/api/cases")
     assert response.status_code == 200

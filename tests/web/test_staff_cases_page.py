@@ -421,3 +421,24 @@ def test_forms_need_the_csrf_token(filed_case: Case, documenter: User) -> None:
     response = client.post(f"/staff/cases/{filed_case.id}/note/", {"text": "sneaky"})
     assert response.status_code == 403
     assert filed_case.notes.count() == 0
+
+
+def test_analysts_no_longer_see_a_withdrawn_case(
+    filed_case: Case, analyst: User, documenter: User, client_for: ClientFor
+) -> None:
+    actions.reporter_withdraw(filed_case)
+    link = f"/staff/cases/{filed_case.id}/"
+    analysts, documenters = client_for(analyst), client_for(documenter)
+    assert analysts.get(link).status_code == 404
+    assert link not in analysts.get("/staff/", {"state": "all"}).content.decode()
+    assert link in documenters.get("/staff/", {"state": "all"}).content.decode()
+    assert documenters.get(link).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/staff/", "/staff/cases/{id}/", "/staff/escalations/"])
+def test_staff_pages_are_not_kept_in_the_browsers_cache(
+    url: str, filed_case: Case, documenter: User, client_for: ClientFor
+) -> None:
+    response = client_for(documenter).get(url.format(id=filed_case.id))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

@@ -144,6 +144,21 @@ def test_escalation_moves_a_verified_case_and_the_reply_sets_the_outcome(
         )
 
 
+def test_a_reply_is_not_recorded_on_a_withdrawn_case(
+    filed_case: Case, verifier: User, term: Any
+) -> None:
+    from datetime import date
+
+    case = _case_in(filed_case, State.VERIFIED)
+    data = actions.EscalationInput(term("platform", "x"), "email", date(2026, 3, 1))
+    escalation = actions.record_escalation(case, data, verifier)
+    actions.reporter_withdraw(Case.objects.get(pk=case.pk))
+    with pytest.raises(ActionInvalid, match="escalated cases only"):
+        actions.record_reply(
+            escalation, verifier, reply="ok", replied_on=date(2026, 3, 2), outcome="restored"
+        )
+
+
 def test_escalating_an_unverified_case_is_refused(
     filed_case: Case, verifier: User, term: Any
 ) -> None:
@@ -178,3 +193,28 @@ def test_the_taxonomy_is_seeded_in_three_languages(db: None, term: Any) -> None:
         not Term.objects.filter(name_ar="").exists()
         and not Term.objects.filter(name_he="").exists()
     )
+
+
+def _second_report(term: Any) -> Case:
+    report = actions.NewReport(term("violation_type", "hacking"), "the same story", consent=True)
+    return actions.submit_report(report, "a second passphrase")
+
+
+def test_merging_needs_a_reason_in_the_action_itself(
+    filed_case: Case, documenter: User, term: Any
+) -> None:
+    other = _second_report(term)
+    with pytest.raises(ActionInvalid, match="reason"):
+        actions.merge_duplicate(other, filed_case, documenter, "  ")
+    assert Case.objects.get(pk=other.pk).state == State.RECEIVED
+    assert not AuditEntry.objects.filter(action="case.merged").exists()
+
+
+def test_a_report_cannot_be_merged_into_a_withdrawn_one(
+    filed_case: Case, documenter: User, term: Any
+) -> None:
+    withdrawn = actions.reporter_withdraw(filed_case)
+    other = _second_report(term)
+    with pytest.raises(ActionInvalid, match="withdrawn"):
+        actions.merge_duplicate(other, withdrawn, documenter, "same account")
+    assert Case.objects.get(pk=other.pk).state == State.RECEIVED

@@ -24,7 +24,7 @@ from ninja.errors import HttpError
 
 from marsad import __version__
 from marsad.web.api.auth import BearerToken
-from marsad.web.cases import exports
+from marsad.web.cases import audit, exports
 from marsad.web.cases.models import Case, Escalation
 from marsad.web.cases.personas import can_see_personal_data, persona_of
 from marsad.web.cases.states import Persona, State
@@ -219,6 +219,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     ids = exports.matching_ids(kind, wanted)
     page = ids[filters.offset : filters.offset + filters.limit]
     items = _case_items(page, personal, detail=False)
+    if personal:  # reading reporters' data in bulk is audited like an export
+        details = {"rows": len(page), "offset": filters.offset, "states": states}
+        audit.record(request.auth, "api.cases_read", details=details)  # type: ignore[attr-defined]
     return CaseList(count=len(ids), limit=filters.limit, offset=filters.offset, items=items)
 
 
@@ -245,7 +248,10 @@ def get_case(request: HttpRequest, case_id: int) -> Any:
     case = get_object_or_404(Case, pk=case_id)
     if State(case.state) == State.WITHDRAWN and not can_see_personal_data(persona):
         raise HttpError(404, "Not Found")
-    (item,) = _case_items([case_id], can_see_personal_data(persona), detail=True)
+    personal = can_see_personal_data(persona)
+    (item,) = _case_items([case_id], personal, detail=True)
+    if personal:
+        audit.record(request.auth, "api.case_read", case_id=case_id)  # type: ignore[attr-defined]
     return item
 
 

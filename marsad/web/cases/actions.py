@@ -142,11 +142,15 @@ def merge_duplicate(case: Case, original: Case, actor: Any, reason: str) -> Case
         raise ActionInvalid("a case cannot duplicate itself")
     if original.state == State.DUPLICATE:
         raise ActionInvalid("merge into the original case, not into another duplicate")
+    if original.state == State.WITHDRAWN:
+        raise ActionInvalid("the original case was withdrawn by its reporter: keep this one")
     with transaction.atomic():
         case = _locked(case)
         frm = State(case.state)
         if not may_move(frm, State.DUPLICATE, persona_of(actor)):
             raise ActionRefused(f"a case in {frm.label} cannot be marked as a duplicate by you")
+        if not reason.strip():
+            raise ActionInvalid("a reason is required for this decision")
         case.duplicate_of = original
         _apply_state(case, State.DUPLICATE)
         details = _move(frm, State.DUPLICATE, reason) | {"original": original.id}
@@ -278,9 +282,11 @@ def record_reply(
     if replied_on is not None and replied_on < escalation.sent_on:
         raise ActionInvalid("the reply cannot come before the escalation was sent")
     with transaction.atomic():
+        case = _locked(escalation.case)
+        if State(case.state) not in (State.ESCALATED, State.OUTCOME):
+            raise ActionInvalid("replies are recorded on escalated cases only")
         escalation.reply, escalation.replied_on, escalation.outcome = reply, replied_on, outcome
         escalation.save()
-        case = _locked(escalation.case)
         if outcome:
             case.outcome = outcome
             case.save(update_fields=["outcome", "updated_at"])

@@ -1,7 +1,8 @@
 """Permission checks for staff views: a view names the personas that may use it.
 
 Anonymous visitors are sent to the login page; logged-in users without one of the personas get
-403 (and the refusal is not an audit event: nothing changed)."""
+403 (and the refusal is not an audit event: nothing changed). Every page they open is marked
+not to be stored by the browser: staff pages show decrypted personal data."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from marsad.web.cases.personas import persona_of
 from marsad.web.cases.states import Persona
@@ -33,7 +35,9 @@ def personas_required(*personas: Persona) -> Callable[[View], View]:
                 return redirect_to_login(request.get_full_path())
             if persona_of(request.user) not in personas:
                 raise PermissionDenied("your role may not open this page")
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            return response
 
         return wrapped  # type: ignore[return-value]
 

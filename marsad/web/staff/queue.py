@@ -73,6 +73,8 @@ def filter_cases(filters: QueueFilters, user: Any) -> QuerySet[Case]:
     cases = _by_terms_and_dates(cases, filters)
     if can_see_personal_data(persona_of(user)):
         cases = _by_work(cases, filters, user)
+    else:  # withdrawn reports leave the analysts' view, as they leave exports and the API
+        cases = cases.exclude(state=State.WITHDRAWN)
     return cases.order_by("-received_at", "-id")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -60,6 +60,8 @@ def render_case(
     """The case page; `bound` holds a submitted form to show again with its errors."""
     persona = persona_of(request.user)
     if not can_see_personal_data(persona):
+        if case.state == State.WITHDRAWN:  # as in exports and the API: gone for analysts
+            raise Http404("no such case")
         return render(request, "staff/case_anon.html", _anonymised(case))
     context = _worker_context(request, case, persona, bound or {})
     return render(request, "staff/case.html", context, status=status)
