@@ -145,7 +145,7 @@ def test_reporter_text_is_escaped(
         ("documenter", State.RECEIVED, {State.TRIAGED, State.REJECTED}),
         ("documenter", State.DOCUMENTED, set()),
         ("verifier", State.DOCUMENTED, {State.VERIFIED, State.TRIAGED, State.REJECTED}),
-        ("admin", State.VERIFIED, {State.ESCALATED, State.CLOSED, State.DOCUMENTED}),
+        ("admin", State.VERIFIED, {State.CLOSED, State.DOCUMENTED}),
         ("verifier", State.REJECTED, {State.TRIAGED}),
     ],
 )

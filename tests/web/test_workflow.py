@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from marsad.web.cases import actions
 from marsad.web.cases.actions import ActionInvalid, ActionRefused
 from marsad.web.cases.models import AuditEntry, Case
-from marsad.web.cases.states import TRANSITIONS, Persona, State
+from marsad.web.cases.states import BY_ACTION, TRANSITIONS, Persona, State
 
 from .conftest import PASSPHRASE, make_staff
 
@@ -22,7 +22,7 @@ def _case_in(case: Case, state: State) -> Case:
 
 
 PERSONAS: list[str | None] = [p.value for p in Persona] + [None]
-MOVES = [m for m in TRANSITIONS if m[1] != State.DUPLICATE]
+MOVES = [m for m in TRANSITIONS if m[1] not in BY_ACTION]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -66,6 +66,15 @@ def test_verifying_stamps_the_time_once(filed_case: Case, verifier: User) -> Non
     case = actions.transition(case, State.DOCUMENTED, verifier, "needs the original link")
     case = actions.transition(case, State.VERIFIED, verifier, "link added")
     assert first is not None and case.verified_at == first
+
+
+def test_a_case_is_escalated_only_by_recording_the_escalation(
+    filed_case: Case, verifier: User
+) -> None:
+    case = _case_in(filed_case, State.VERIFIED)
+    with pytest.raises(ActionInvalid, match="recording the escalation"):
+        actions.transition(case, State.ESCALATED, verifier)
+    assert Case.objects.get(pk=case.pk).state == State.VERIFIED
 
 
 def test_outcome_needs_a_recorded_outcome(filed_case: Case, verifier: User) -> None:

@@ -115,6 +115,8 @@ def transition(case: Case, to: State, actor: Any, reason: str = "") -> Case:
             raise ActionInvalid("a reason is required for this decision")
         if to == State.DUPLICATE:
             raise ActionInvalid("mark a duplicate by merging it into the original case")
+        if to == State.ESCALATED:
+            raise ActionInvalid("a case is escalated by recording the escalation sent")
         if to == State.OUTCOME and not case.outcome:
             raise ActionInvalid("record the outcome first")
         _apply_state(case, to)

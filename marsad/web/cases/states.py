@@ -68,6 +68,9 @@ TRANSITIONS: dict[tuple[State, State], frozenset[Persona]] = {
     (S.DOCUMENTED, S.DUPLICATE): DOC,
 }
 
+# States reached through their own action, never by a plain move: a duplicate by merging it
+# into its original, `escalated` by recording the escalation that was sent.
+BY_ACTION = frozenset({S.DUPLICATE, S.ESCALATED})
 # States in which the reporter may still add information or withdraw.
 OPEN_TO_REPORTER = frozenset(
     {S.RECEIVED, S.TRIAGED, S.DOCUMENTED, S.VERIFIED, S.ESCALATED, S.OUTCOME}

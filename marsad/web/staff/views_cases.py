@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from marsad.web.cases.models import Case
 from marsad.web.cases.personas import can_see_personal_data, persona_of
-from marsad.web.cases.states import Persona, State, allowed_moves, needs_reason
+from marsad.web.cases.states import BY_ACTION, Persona, State, allowed_moves, needs_reason
 from marsad.web.staff import forms_cases as f
 from marsad.web.staff import queue
 from marsad.web.staff.history import case_history
@@ -108,9 +108,10 @@ def _forms(
 
 
 def _move_forms(case: Case, moves: list[State], bound: dict[str, forms.Form]) -> list[Any]:
-    """One small form per allowed move (duplicates are made by the merge form)."""
+    """One small form per allowed move (duplicates are made by the merge form, escalations by
+    the escalation form)."""
     frm = State(case.state)
-    return [_move_form(to, needs_reason(frm, to), bound) for to in moves if to != State.DUPLICATE]
+    return [_move_form(to, needs_reason(frm, to), bound) for to in moves if to not in BY_ACTION]
 
 
 def _move_form(to: State, needs: bool, bound: dict[str, forms.Form]) -> dict[str, Any]:
