@@ -23,9 +23,10 @@ $(TEST_STAMP): $(STAMP)
 	touch $(TEST_STAMP)
 
 # Debian packages: Noto fonts and Pango (the reports' PDFs, WeasyPrint), poppler-utils (the PDF
-# tests), gettext (translations), chromium (browser tests), librsvg2-bin (PNG charts). Installed
+# tests), gettext (translations), chromium (browser tests), librsvg2-bin (PNG charts),
+# postgresql-client (pg_dump and psql: backups of a PostgreSQL project). Installed
 # (as root) only when one is missing.
-DEBIAN_PACKAGES := fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext chromium librsvg2-bin
+DEBIAN_PACKAGES := fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext chromium librsvg2-bin postgresql-client-15
 system-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

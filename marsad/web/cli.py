@@ -278,4 +278,11 @@ def token_list(project: Path | None) -> None:
         click.echo(f"{row.id}\t{row.user.get_username()}\t{row.name}\t{made}\t{when}\t{state}")
 
 
-COMMANDS: tuple[click.Command, ...] = (serve, createstaff, manage, token)
+def ops_commands() -> tuple[click.Command, ...]:
+    """audit, keys, backup and restore (marsad/web/cli_ops.py, which imports this module)."""
+    from marsad.web.cli_ops import COMMANDS as OPS
+
+    return OPS
+
+
+COMMANDS: tuple[click.Command, ...] = (serve, createstaff, manage, token, *ops_commands())

@@ -54,7 +54,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def staff_rows(project: Path) -> dict[str, tuple[str, str]]:
     """username -> (persona group, password hash), read from the project's SQLite file."""
-    database = load_settings(project).database_url.removeprefix("sqlite:///")
+    database = load_settings(project, environment()).database_url.removeprefix("sqlite:///")
     with sqlite3.connect(database) as con:
         rows = con.execute(
             "SELECT u.username, g.name, u.password FROM auth_user u "
