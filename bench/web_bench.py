@@ -10,7 +10,13 @@
    p50/p99 latency. Targets: at least 200 requests/s, p99 under 250 ms.
 4. **Reporters**: 50 threads, each a reporter with its own cookies, for 60 s: GET /report/ (the
    CSRF token and a violation type from the form), POST a report, follow the redirect to the
-   receipt page and read the receipt code. Then the cases filed during the run are read from
+   receipt page and read the receipt code. Each reporter does the form's proof-of-work in Python
+   at the default difficulty (16 bits: about 60-80 ms of the client's CPU per report, a tenth
+   of a core at the reports per second measured; checking it costs the server one SHA-256 and
+   one signature check). The per-address rate limit is turned off for the server
+   (`MARSAD_PUBLIC_RATE_LIMIT=off`): all 50 reporters come from 127.0.0.1, and the limit
+   would otherwise stop them after 10 reports in all, which is its job, not what is measured.
+   Then the cases filed during the run are read from
    the project's SQLite database: every receipt a reporter was shown must be there (none lost),
    and there must be no case beyond the reports accepted (none duplicated). Target: zero of
    each.
@@ -21,6 +27,7 @@ The figures go to bench/results/web.json.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import re
@@ -45,6 +52,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.ingest_bench import machine
+from marsad.web.public.challenge import solve, works
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -59,6 +67,8 @@ REPORTERS = {"threads": 50, "seconds": 60.0, "quick_seconds": 10.0}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VIOLATION = re.compile(r'<select name="violation_type"[^>]*>(.*?)</select>', re.S)
 OPTION = re.compile(r'<option value="(\d+)"')
+CHALLENGE = re.compile(r'name="pow_challenge" value="([^"]+)"')
+POW_SAMPLES = 20
 RECEIPT = re.compile(r'id="receipt-code"[^>]*value="([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})"')
 
 
@@ -69,7 +79,7 @@ def environment(project: Path) -> dict[str, str]:
     """The environment of the server: this one, minus anything pointing at another database."""
     dropped = ("MARSAD_DATABASE_URL", "MARSAD_ENV", "MARSAD_DEBUG")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    return env | {"MARSAD_PROJECT": str(project)}
+    return env | {"MARSAD_PROJECT": str(project), "MARSAD_PUBLIC_RATE_LIMIT": "off"}
 
 
 def marsad(*args: str) -> list[str]:
@@ -226,7 +236,7 @@ def report_form(text: str, number: int, reporter: int) -> dict[str, str]:
     options = OPTION.findall(select.group(1)) if select else []
     if not token or not options:
         raise ValueError("the report form has no CSRF token or no violation type")
-    return {
+    return proof_of_work(text) | {
         "csrfmiddlewaretoken": token.group(1),
         "violation_type": options[(number + reporter) % len(options)],
         "description": f"Benchmark report {reporter}-{number}: my post was taken down.",
@@ -237,9 +247,46 @@ def report_form(text: str, number: int, reporter: int) -> dict[str, str]:
     }
 
 
+def challenge_bits(token: str) -> int:
+    """The difficulty of a challenge, read from its (signed, not secret) payload."""
+    import base64
+
+    encoded = token.split(":", 1)[0]
+    payload = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    return int(payload["b"])
+
+
+def proof_of_work(text: str) -> dict[str, str]:
+    """The challenge of the form page and its solution, as pow.js would send them ({} when
+    the server asks for none)."""
+    found = CHALLENGE.search(text)
+    if not found:
+        return {}
+    token = html.unescape(found.group(1))
+    return {"pow_challenge": token, "pow_solution": solve(token, challenge_bits(token))}
+
+
+def pow_cost(base: str) -> dict[str, Any]:
+    """What the proof-of-work costs a reporter's client here: the mean time to solve the
+    server's challenges in Python."""
+    with httpx.Client(timeout=30) as http:
+        tokens = [CHALLENGE.search(http.get(base + "/report/").text) for _ in range(POW_SAMPLES)]
+    found = [html.unescape(t.group(1)) for t in tokens if t]
+    if not found:
+        return {"bits": 0}
+    started = time.perf_counter()
+    for token in found:
+        assert works(token, solve(token, challenge_bits(token)), challenge_bits(token))
+    seconds = (time.perf_counter() - started) / len(found)
+    return {"bits": challenge_bits(found[0]), "python_solve_ms_mean": round(seconds * 1000, 1)}
+
+
 def submit_once(http: httpx.Client, base: str, number: int, reporter: int) -> tuple[str, str]:
     """One reporter's visit: (outcome, receipt code or "")."""
-    form = http.get(base + "/report/")
+    # A reporter sends the form long after opening it, on a new connection: the server has
+    # closed the idle one by then (gunicorn's keep-alive is 2 s; solving the work may take
+    # longer than that here, with 50 threads sharing the GIL).
+    form = http.get(base + "/report/", headers={"Connection": "close"})
     if form.status_code != 200:
         return f"form {form.status_code}", ""
     posted = http.post(base + "/report/", data=report_form(form.text, number, reporter))
@@ -350,6 +397,7 @@ def run_benchmark(quick: bool, workers: int | None, console: Console) -> dict[st
         try:
             console.print(f"server up at {server.base}; dashboard load ...")
             dashboard = dashboard_load(server.base, DASHBOARD["threads"], DASHBOARD[key])
+            proof = pow_cost(server.base)
             console.print("reporters ...")
             before = last_case_id(project)
             reports, elapsed = reporters_load(server.base, REPORTERS["threads"], REPORTERS[key])
@@ -358,6 +406,7 @@ def run_benchmark(quick: bool, workers: int | None, console: Console) -> dict[st
             shutil.copyfile(server.log, SERVER_LOG)  # the server's errors, for a failed run
         reporters = check_reports(reports, cases_after(project, before), elapsed)
         reporters["threads"] = REPORTERS["threads"]
+        reporters["proof_of_work"] = proof
     return {
         "benchmark": "web",
         "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -34,10 +34,16 @@ class SettingSpec:
     help: str
     pattern: str | None = None  # a text value must match it (re.fullmatch)
     minimum: int | None = None  # a number must be at least this
+    aliases: tuple[str, ...] = ()  # further environment variables, read after `env`
 
     @property
     def env(self) -> str:
         return "MARSAD_" + self.name.upper().replace(".", "_")
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The environment variables that set it, the first one present winning."""
+        return (self.env, *self.aliases)
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
@@ -70,6 +76,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Host names the web app answers to, comma-separated.",
     ),
     SettingSpec("web.max_upload_mb", int, 20, "Largest evidence file accepted, in MiB.", minimum=1),
+    SettingSpec(
+        "web.require_2fa",
+        bool,
+        True,
+        "Staff must enter a code from their authenticator app (TOTP) after the password; "
+        "false only for a local demo.",
+        aliases=("MARSAD_REQUIRE_2FA",),
+    ),
     SettingSpec("ingest.rejects_path", str, "rejects", "Folder for rejected-records files."),
     SettingSpec(
         "ingest.batch_size", int, 20000, "Posts per batch written while importing.", minimum=1
@@ -178,10 +192,10 @@ def read_toml(path: Path) -> dict[str, Any]:
 def _value_for(
     spec: SettingSpec, document: Mapping[str, Any], environ: Mapping[str, str], path: Path
 ) -> tuple[Any, str]:
-    if spec.env in environ:
-        return _coerce(spec, environ[spec.env], f"environment variable {spec.env}"), (
-            f"env:{spec.env}"
-        )
+    for variable in spec.variables:
+        if variable in environ:
+            where = f"environment variable {variable}"
+            return _coerce(spec, environ[variable], where), f"env:{variable}"
     table, key = spec.name.split(".", 1)
     section = document.get(table, {})
     if isinstance(section, Mapping) and key in section:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from importlib import resources
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from marsad.config import Settings, load_mapping_file, load_settings
+from marsad.config import CONFIG_FILE, Settings, load_mapping_file, load_settings, read_toml
 from marsad.ingest.pipeline import IngestOptions, ingest
 from marsad.project import init_project
 from marsad.warehouse import Warehouse
@@ -36,6 +37,7 @@ def run_demo(project_dir: Path, console: Console, *, serve: bool = False, port: 
     """The demo project: posts imported and classified, then the web app's demo cases and
     logins; with `serve`, the web app served on 127.0.0.1:`port` (this process becomes it)."""
     init_project(project_dir)
+    demo_without_two_factor(project_dir / CONFIG_FILE)
     settings = load_settings(project_dir)
     data_dir = demo_data_dir()
     options = IngestOptions(dataset="demo", per_file=load_mapping_file(data_dir / MAPPINGS_FILE))
@@ -62,6 +64,28 @@ def run_demo(project_dir: Path, console: Console, *, serve: bool = False, port: 
             f"[bold]Serving the demo[/bold] on http://127.0.0.1:{port}/ (Ctrl+C stops it)"
         )
         serve_project(settings, "127.0.0.1", port, None, dev=False)
+
+
+DEMO_WEB_SETTINGS = """\
+# Demo only: staff log in with the printed password alone, and every staff page says so.
+# A real observatory keeps two-factor sign-in on (the default).
+require_2fa = false
+"""
+
+
+def demo_without_two_factor(config_path: Path) -> None:
+    """Turn two-factor sign-in off in the demo project's marsad.toml, so the printed demo
+    logins work with their password alone; a value already there is kept."""
+    web = read_toml(config_path).get("web", {})
+    if isinstance(web, dict) and "require_2fa" in web:
+        return
+    text = config_path.read_text(encoding="utf-8")
+    header = re.search(r"^\[web\][ \t]*$", text, re.MULTILINE)
+    if header is None:
+        text = text.rstrip("\n") + "\n\n[web]\n" + DEMO_WEB_SETTINGS
+    else:
+        text = text[: header.end()] + "\n" + DEMO_WEB_SETTINGS.rstrip("\n") + text[header.end() :]
+    config_path.write_text(text, encoding="utf-8")
 
 
 def web_demo(project_dir: Path, console: Console) -> None:

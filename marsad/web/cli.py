@@ -80,6 +80,11 @@ def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+# gunicorn writes no access log unless one is asked for (`GUNICORN_CMD_ARGS`, a config file);
+# if one is, its lines hold no client address, browser, referrer or query string.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
 def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
     return [
         sys.executable,
@@ -97,6 +102,8 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         "--preload",
         "--graceful-timeout",
         "10",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
         *_no_control_socket(),
     ]
 
@@ -196,17 +203,42 @@ def create_staff(username: str, persona: str, password: str, *, replace: bool = 
 @click.option("--persona", type=click.Choice(PERSONAS), required=True, help="The staff role.")
 @click.option("--username", required=True, help="Login name.")
 @click.option("--password", default=None, help="Password (default: asked for twice).")
-def createstaff(project: Path | None, persona: str, username: str, password: str | None) -> None:
-    """Create a staff login: documenter, verifier, analyst or admin."""
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="An existing user gets the new password, persona and authenticator (a lost phone).",
+)
+def createstaff(
+    project: Path | None, persona: str, username: str, password: str | None, replace: bool
+) -> None:
+    """Create a staff login: documenter, verifier, analyst or admin, with its two-factor
+    authenticator (TOTP), whose otpauth:// enrolment URI is printed once."""
     settings = project_settings(project)
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     start_django(settings, migrate=True)
+    from django.db import transaction
+
+    from marsad.web.staff.two_factor import new_device
+
     try:
-        create_staff(username, persona, str(password))
+        with transaction.atomic():
+            user = create_staff(username, persona, str(password), replace=replace)
+            device = new_device(user, confirmed=True)
     except StaffError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Created {persona} {username!r} in {settings.project_dir}")
+    click.echo(
+        f"{'Replaced' if replace else 'Created'} {persona} {username!r} in {settings.project_dir}"
+    )
+    click.echo(ENROLMENT_NOTE)
+    click.echo(device.config_url)
+
+
+ENROLMENT_NOTE = (
+    "Two-factor enrolment URI below. It is a secret: hand it to the staff member privately, "
+    "who scans it once into an authenticator app (as a QR code or typed in); then delete "
+    "every copy of it. Their login asks for the app's six-digit code after the password."
+)
 
 
 # --- manage --------------------------------------------------------------------------------------

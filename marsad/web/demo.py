@@ -346,10 +346,12 @@ class DemoResult:
     escalations: int
     logins: dict[str, tuple[str, str]]
     sample_receipt: str
+    two_factor: bool = True  # web.require_2fa of the project
 
 
 def build_demo(seed: int = SEED, now: datetime | None = None) -> DemoResult:
     """Demo logins (always, with new passwords) and demo cases (only into an empty database)."""
+    from django.conf import settings
     from django.db import transaction
     from django.utils import timezone
 
@@ -372,7 +374,18 @@ def build_demo(seed: int = SEED, now: datetime | None = None) -> DemoResult:
         escalations=Escalation.objects.count(),
         logins=logins,
         sample_receipt=sample.receipt_code if sample else "",
+        two_factor=bool(settings.MARSAD_REQUIRE_2FA),
     )
+
+
+TWO_FACTOR_OFF = (
+    "Two-factor sign-in is off in this demo project (web.require_2fa = false in its "
+    "marsad.toml): the password alone logs in, and every staff page warns about it."
+)
+TWO_FACTOR_ON = (
+    "Two-factor sign-in is on: at its first login each demo user sets up an authenticator "
+    "app from the QR code the page shows, then enters the app's code."
+)
 
 
 def describe(result: DemoResult) -> list[str]:
@@ -383,6 +396,7 @@ def describe(result: DemoResult) -> list[str]:
         f"Demo cases: {verb} ({states}); {result.escalations} escalations",
         "Demo logins at /staff/login/ (new passwords on every run, shown only now):",
         *(f"  {p:<11} {user:<16} {pw}" for p, (user, pw) in result.logins.items()),
+        TWO_FACTOR_ON if result.two_factor else TWO_FACTOR_OFF,
     ]
     if result.sample_receipt and result.created:
         lines.append(

@@ -1,5 +1,9 @@
 """Web app fixtures: the personas (reporter, documenter, verifier, analyst, admin, outsider),
-a taxonomy, a filed case, and a per-test evidence folder and data key."""
+a taxonomy, a filed case, and a per-test evidence folder and data key.
+
+Every staff persona has a confirmed TOTP device, as `marsad createstaff` makes, and a test
+client logged in with `force_login` gets a session that has passed the two-factor code step
+(`verified_force_login`); the two steps themselves are tested in test_two_factor.py."""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_in
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 # The data key of the tests (the real one comes from the project's key file).
 os.environ.setdefault("MARSAD_DATA_KEY", "11" * 32)
@@ -45,6 +51,35 @@ def _empty_cache() -> None:
     cache.clear()
 
 
+def verified_force_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """`Client.force_login(user)` of a persona fixture's user: the session is marked as having
+    passed the code step with the user's device, as `django_otp.login` does after a right code.
+    (A login through the real form authenticates a fresh user object, which has no device
+    attached: it still has to pass the code step.)"""
+    device = getattr(user, "otp_device", None)
+    if device is not None and device.user_id == user.pk:
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+user_logged_in.connect(verified_force_login, dispatch_uid="tests.web.verified_force_login")
+
+
+@pytest.fixture(autouse=True)
+def _public_form_defences_off(settings: Any) -> Any:
+    """The public form's proof-of-work and rate limit are off for the tests not about them
+    (tests/web/test_public_abuse.py turns them on), and start with nothing remembered."""
+    from marsad.web.public import challenge, ratelimit
+
+    settings.MARSAD_POW_BITS = 0
+    settings.MARSAD_POW_NOJS_SECONDS = 0
+    settings.MARSAD_PUBLIC_RATE_LIMIT = None
+    challenge.forget_all()
+    ratelimit.forget_all()
+    yield
+    challenge.forget_all()
+    ratelimit.forget_all()
+
+
 @pytest.fixture(autouse=True)
 def _evidence_dir(settings: Any, tmp_path: Path) -> Path:
     settings.MARSAD_EVIDENCE_DIR = tmp_path / "evidence"
@@ -52,13 +87,29 @@ def _evidence_dir(settings: Any, tmp_path: Path) -> Path:
 
 
 def make_staff(username: str, persona: str | None) -> User:
+    """A staff user with this persona (None: no role) and a confirmed TOTP device, attached as
+    `user.otp_device` so that `force_login(user)` gives a verified session."""
     from marsad.web.cases.personas import set_persona
     from marsad.web.cases.states import Persona
+    from marsad.web.staff.two_factor import new_device
 
     user = User.objects.create_user(username, password=PASSWORD)
     if persona is not None:
         set_persona(user, Persona(persona))
+    user.otp_device = new_device(user, confirmed=True)  # type: ignore[attr-defined]
     return user
+
+
+def current_code(user: User) -> str:
+    """The code the user's authenticator app shows now (their confirmed TOTP device)."""
+    from django_otp.oath import totp
+
+    from marsad.web.staff.two_factor import confirmed_device
+
+    device = confirmed_device(user)
+    assert device is not None, f"{user} has no confirmed TOTP device"
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{code:0{device.digits}d}"
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import signal
@@ -13,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -138,6 +140,43 @@ def test_createstaff_refuses_an_existing_username(project: Path) -> None:
     again = marsad(*args, "--username", "twice", "--password", PASSWORD + "!")
     assert again.returncode == 1
     assert "a user named 'twice' exists already" in again.stderr
+
+
+def authenticator_of(project: Path, username: str) -> list[tuple[str, int]]:
+    """(key in hex, confirmed) of each TOTP device of the user, from the project's database."""
+    database = load_settings(project, environment()).database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as con:
+        return con.execute(
+            "SELECT d.key, d.confirmed FROM otp_totp_totpdevice d "
+            "JOIN auth_user u ON u.id = d.user_id WHERE u.username = ?",
+            (username,),
+        ).fetchall()
+
+
+def enrolment_secret(stdout: str) -> str:
+    """The secret of the otpauth:// URI createstaff printed, as hex."""
+    found = re.search(r"^otpauth://totp/\S+$", stdout, re.MULTILINE)
+    assert found is not None, stdout
+    secret = parse_qs(urlsplit(found.group()).query)["secret"][0]
+    return base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+
+
+def test_createstaff_prints_the_enrolment_uri_of_a_confirmed_authenticator(project: Path) -> None:
+    args = ["createstaff", "--project", str(project), "--persona", "verifier"]
+    done = marsad(*args, "--username", "otp-user", "--password", PASSWORD)
+    assert done.returncode == 0, done.stderr
+    assert "It is a secret" in done.stdout and "authenticator app" in done.stdout
+    assert authenticator_of(project, "otp-user") == [(enrolment_secret(done.stdout), 1)]
+
+
+def test_createstaff_replace_gives_a_new_password_and_authenticator(project: Path) -> None:
+    args = ["createstaff", "--project", str(project), "--persona", "analyst"]
+    first = marsad(*args, "--username", "lost-phone", "--password", PASSWORD)
+    again = marsad(*args, "--username", "lost-phone", "--password", PASSWORD + "!", "--replace")
+    assert again.returncode == 0, again.stderr
+    old, new = enrolment_secret(first.stdout), enrolment_secret(again.stdout)
+    assert old != new
+    assert authenticator_of(project, "lost-phone") == [(new, 1)]
 
 
 def test_createstaff_outside_a_project_says_how_to_make_one(tmp_path: Path) -> None:

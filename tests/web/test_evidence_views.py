@@ -69,8 +69,9 @@ def test_each_view_opens_only_to_case_workers(
     index: int,
 ) -> None:
     method, url, data = _requests(filed_case, item)[index]
+    client = client_for(_user(request, persona))  # signing in is audited too
     before = Evidence.objects.count(), AuditEntry.objects.count()
-    response = getattr(client_for(_user(request, persona)), method)(url, data)
+    response = getattr(client, method)(url, data)
     if persona in CASE_WORKERS:
         assert response.status_code in (200, 302, 400), response.content[:300]
     elif persona is None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate as authenticate_request
+from django.test import RequestFactory
 
 from marsad.web.cases.audit import verify_chain
 from marsad.web.cases.models import AuditEntry, Case, Escalation
@@ -16,6 +17,12 @@ from marsad.web.cases.stats import public_stats
 from marsad.web.demo import STATE_COUNTS, build_demo, describe, plan_cases
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
+
+
+def authenticate(username: str, password: str) -> object:
+    """A login attempt as the login form makes it (the lockout backend needs the request)."""
+    request = RequestFactory().post("/staff/login/")
+    return authenticate_request(request, username=username, password=password)
 
 
 def test_the_plan_is_the_same_for_the_same_seed_and_differs_for_another() -> None:

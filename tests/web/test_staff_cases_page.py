@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,7 +16,7 @@ from marsad.web.cases import actions
 from marsad.web.cases.models import AuditEntry, Case
 from marsad.web.cases.states import State
 
-from .conftest import PASSWORD, make_staff
+from .conftest import PASSWORD, current_code, make_staff
 
 ClientFor = Callable[[User | None], Client]
 
@@ -39,6 +40,13 @@ def test_staff_log_in_and_land_on_the_queue(documenter: User) -> None:
     form = client.get("/staff/login/").content.decode()
     assert 'name="username"' in form and 'name="password"' in form and "csrfmiddlewaretoken" in form
     response = client.post("/staff/login/", {"username": "dina", "password": PASSWORD})
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/staff/login/code/?next=%2Fstaff%2F",
+    )
+    response = client.post(
+        "/staff/login/code/", {"code": current_code(documenter), "next": "/staff/"}
+    )
     assert (response.status_code, response["Location"]) == (302, "/staff/")
     assert client.get("/staff/").status_code == 200
 
@@ -51,6 +59,8 @@ def test_login_follows_next_to_the_page_asked_for(documenter: User, filed_case: 
     response = client.post(
         "/staff/login/", {"username": "dina", "password": PASSWORD, "next": wanted}
     )
+    assert response["Location"] == "/staff/login/code/?" + urlencode({"next": wanted})
+    response = client.post("/staff/login/code/", {"code": current_code(documenter), "next": wanted})
     assert response["Location"] == wanted
 
 
@@ -65,6 +75,7 @@ def test_a_wrong_password_is_refused_with_a_message(documenter: User) -> None:
 def test_a_user_without_a_role_is_told_so(outsider: User) -> None:
     client = Client()
     client.post("/staff/login/", {"username": "olaf", "password": PASSWORD})
+    client.post("/staff/login/code/", {"code": current_code(outsider)})
     response = client.get("/staff/")
     assert response.status_code == 403
     page = response.content.decode()

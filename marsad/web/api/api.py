@@ -13,6 +13,7 @@ The rows are those of the case exports (`marsad.web.cases.exports`).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -21,6 +22,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
+from ninja.params.functions import Query as query_param
+from pydantic import field_validator
 
 from marsad import __version__
 from marsad.web.api.auth import BearerToken
@@ -168,12 +171,24 @@ class EscalationList(Schema):
     items: list[EscalationOut]
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+PLATFORM_KEY = r"^[a-z0-9]+(_[a-z0-9]+)*$"  # a taxonomy key (taxonomy_actions.KEY_PATTERN)
+
+
 class CaseFilters(Schema):
     state: State | None = None
     received_from: date | None = None
     received_to: date | None = None
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0)
+
+    @field_validator("received_from", "received_to", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        """A day as the schema says (YYYY-MM-DD), not a number read as a Unix time."""
+        if value is not None and not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+            raise ValueError("a date is written YYYY-MM-DD")
+        return value
 
 
 class Problem(Schema):
@@ -257,9 +272,12 @@ def get_case(request: HttpRequest, case_id: int) -> Any:
 
 @api.get("/escalations", response={200: EscalationList, **REFUSED}, summary="List escalations")
 def list_escalations(
-    request: HttpRequest, platform: str | None = None, answered: bool | None = None
+    request: HttpRequest,
+    platform: str | None = query_param(None, pattern=PLATFORM_KEY, max_length=60),
+    answered: bool | None = None,
 ) -> Any:
-    """Escalations to the platforms, oldest first; `platform` is a platform key."""
+    """Escalations to the platforms, oldest first; `platform` is a platform key (lower-case
+    letters and digits joined by underscores)."""
     _persona(request, *CASE_WORKERS)
     found = Escalation.objects.select_related("platform", "created_by").order_by("sent_on", "id")
     if platform:

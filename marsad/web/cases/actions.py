@@ -84,12 +84,19 @@ def submit_hashed_report(report: NewReport, passphrase_hash: str) -> Case:
 
 
 def find_by_receipt(code: str, passphrase: str) -> Case | None:
-    """The case with this receipt code and passphrase, or None (same answer for both errors)."""
+    """The case with this receipt code and passphrase, or None (same answer for both errors).
+
+    A purged case has no passphrase any more: its receipt code alone opens it, and the status
+    page then says only that its personal data was purged."""
     case = Case.objects.filter(receipt_code=normalise_receipt_code(code)).first()
-    if case is None:
+    if case is None or case.personal_data_purged_at is not None:
         make_password(passphrase)  # same work either way: no timing hint that a code exists
-        return None
+        return case
     return case if check_password(passphrase, case.passphrase_hash) else None
+
+
+def _open_to_reporter(case: Case) -> bool:
+    return State(case.state) in OPEN_TO_REPORTER and case.personal_data_purged_at is None
 
 
 def _require(actor: Any, *personas: Persona) -> Persona:
@@ -214,7 +221,7 @@ def add_staff_note(case: Case, text: str, actor: Any) -> Note:
 
 def reporter_add_information(case: Case, text: str) -> Note:
     """The reporter adds information through the status page (receipt code + passphrase)."""
-    if State(case.state) not in OPEN_TO_REPORTER:
+    if not _open_to_reporter(case):
         raise ActionInvalid("this case is closed to new information")
     if not text.strip():
         raise ActionInvalid("the message is empty")
@@ -229,7 +236,7 @@ def reporter_withdraw(case: Case) -> Case:
     with transaction.atomic():
         case = _locked(case)
         frm = State(case.state)
-        if frm not in OPEN_TO_REPORTER:
+        if not _open_to_reporter(case):
             raise ActionInvalid("this case can no longer be withdrawn")
         case.withdrawn_at = timezone.now()
         _apply_state(case, State.WITHDRAWN)

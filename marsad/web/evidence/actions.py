@@ -21,9 +21,9 @@ from marsad.web.cases.models import AuditEntry, Case
 from marsad.web.cases.personas import persona_of
 from marsad.web.cases.states import OPEN_TO_REPORTER, Persona, State
 from marsad.web.evidence import storage
+from marsad.web.evidence.dangerous import accept
 from marsad.web.evidence.errors import CaptureError, EvidenceCorrupted, EvidenceRejected
 from marsad.web.evidence.models import Evidence, EvidenceKind
-from marsad.web.evidence.sniff import sniff
 
 __all__ = [
     "ActionInvalid",
@@ -86,20 +86,32 @@ def add_file(
     kind: EvidenceKind = EvidenceKind.UPLOAD,
     description: str = "",
 ) -> Evidence:
-    """Add a file to a case: read it in chunks up to the size limit, hash it, sniff its type,
-    store it sealed and audit `evidence.added`. `actor` None (or anonymous) is the reporter.
-    Raises EvidenceRejected (readable by the sender) for a file marsad does not keep."""
+    """Add a file to a case: read it in chunks up to the size limit, hash it, sniff its type
+    and refuse dangerous files (`dangerous.accept`), store it sealed and audit
+    `evidence.added`. `actor` None (or anonymous) is the reporter. Raises EvidenceRejected
+    (readable by the sender, naming the file) for a file marsad does not keep."""
     _check_adder(case, actor, kind)
     description = clean_description(description)
     data = storage.read_limited(upload)
+    name = str(getattr(upload, "name", "") or "")[:255]
     arrival = Arrival(
         data=data,
-        media_type=sniff(data),
+        media_type=_accepted(data, name),
         kind=kind,
         description=description,
-        original_name=str(getattr(upload, "name", "") or "")[:255],
+        original_name=name,
     )
     return store_arrival(case, arrival, actor, "evidence.added")
+
+
+def _accepted(data: bytes, name: str) -> str:
+    """The file's media type; refused files (`dangerous.accept`) are refused by name."""
+    try:
+        return accept(data)
+    except EvidenceRejected as refused:
+        if not name:
+            raise
+        raise EvidenceRejected(f"“{name}”: {refused}") from None
 
 
 def clean_description(description: str) -> str:
@@ -210,9 +222,11 @@ def export_evidence(evidence: Evidence, actor: Any) -> bytes:
 
 
 def remove_orphan_blobs(older_than_s: float = 3600.0) -> list[str]:
-    """Delete stored files that belong to no evidence row (an addition rolled back by an outer
-    transaction, or a killed write); logged as `evidence.orphans_removed` with their count."""
-    known = set(Evidence.objects.values_list("blob_name", flat=True))
+    """Delete stored files that belong to no live evidence row (an addition rolled back by an
+    outer transaction, a killed write, or a purged item's file a killed purge left); logged as
+    `evidence.orphans_removed` with their count."""
+    live = Evidence.objects.filter(purged_at=None)
+    known = set(live.values_list("blob_name", flat=True))
     removed = storage.remove_orphans(known, older_than_s)
     if removed:
         with transaction.atomic():

@@ -5,7 +5,9 @@ marsad keeps what documents a violation and cannot run: images (PNG, JPEG, GIF, 
 PDF, videos (MP4, WebM, QuickTime), plain UTF-8 text and web captures (WARC, as marsad writes
 them: gzip'd). Everything else is refused with a message saying why: executables and scripts,
 web pages and SVG (they can run scripts in a browser), archives (their content is not checked
-here), empty files, and anything unrecognised.
+here), empty files, and anything unrecognised. Files of a kept kind that are dangerous all the
+same (polyglots, active PDFs, expansion bombs) are refused by `dangerous.accept`, which every
+piece of evidence goes through.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marsad.web.cases.actions import NewReport
 from marsad.web.cases.models import ContactMethod, Term, TermKind
+from marsad.web.public.guard import GuardFields
 
 MAX_FILES = 10
 MAX_LINKS = 50
@@ -71,13 +72,13 @@ def _check_size(upload: UploadedFile) -> None:
 def _check_kind(upload: UploadedFile) -> None:
     """Refuse a file the evidence store would refuse (by its content), before anything is
     filed."""
+    from marsad.web.evidence.dangerous import accept
     from marsad.web.evidence.errors import EvidenceRejected
-    from marsad.web.evidence.sniff import sniff
 
     data = upload.read()
     upload.seek(0)
     try:
-        sniff(data)
+        accept(data)
     except EvidenceRejected as refused:
         raise ValidationError(
             gettext("“%(name)s”: %(reason)s") % {"name": upload.name, "reason": refused}
@@ -144,7 +145,7 @@ class PassphraseFields(PublicForm):
         return data
 
 
-class ReportForm(PassphraseFields):
+class ReportForm(PassphraseFields, GuardFields):
     violation_type = TermChoiceField(
         queryset=Term.objects.none(),
         label=_("What kind of violation was it?"),

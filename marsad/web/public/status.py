@@ -35,6 +35,12 @@ SENTENCES: dict[State, Promise] = {
 }
 
 
+PURGED = _(
+    "The personal data of this report was purged: what you told us, your contact details and "
+    "your files are erased, and nothing more about the report can be shown."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Milestone:
     label: str
@@ -64,10 +70,16 @@ def milestones(case: Case) -> list[Milestone]:
     return [Milestone(str(label), at) for label, at in dated if at is not None]
 
 
+def is_purged(case: Case) -> bool:
+    """Whether an admin purged the report's personal data (the status page then says only
+    that)."""
+    return case.personal_data_purged_at is not None
+
+
 def is_open(case: Case) -> bool:
     """Whether the reporter may still add information or withdraw."""
-    return State(case.state) in OPEN_TO_REPORTER
+    return State(case.state) in OPEN_TO_REPORTER and not is_purged(case)
 
 
 def sentence(case: Case) -> str:
-    return str(SENTENCES[State(case.state)])
+    return str(PURGED if is_purged(case) else SENTENCES[State(case.state)])

@@ -3,6 +3,7 @@ published reports. No login; nothing about the visitor (address, browser) is sto
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -14,13 +15,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from marsad.web.cases.actions import ActionInvalid, find_by_receipt, reporter_withdraw
 from marsad.web.cases.models import Case
-from marsad.web.public import session, status
+from marsad.web.public import ratelimit, session, status
 from marsad.web.public.actions import add_information, file_report, stored_path
 from marsad.web.public.dashboard import numbers_html
 from marsad.web.public.forms import AddInformationForm, ReportForm, StatusLoginForm, WithdrawForm
 from marsad.web.public.models import PublishedReport
 
 LATEST_REPORTS = 5
+# Never sent back to the page: secrets, and the fields the page makes afresh.
+NOT_KEPT = frozenset(
+    {"csrfmiddlewaretoken", "passphrase", "passphrase_again", "website", "pow_challenge"}
+    | {"pow_solution"}
+)
 
 
 def _posted(request: HttpRequest) -> tuple[Any, ...]:
@@ -32,9 +38,35 @@ def page_language() -> str:
     return (get_language() or "en")[:2]
 
 
+def _over_limit(request: HttpRequest) -> int | None:
+    """For a POST over the client's limit, the seconds to wait (`ratelimit`); else None."""
+    return ratelimit.hit(request) if request.method == "POST" else None
+
+
+def _typed(request: HttpRequest) -> dict[str, Any]:
+    """What the reporter typed, to show again (never the passphrase)."""
+    return {name: request.POST.get(name) for name in request.POST if name not in NOT_KEPT}
+
+
+def _too_many(
+    request: HttpRequest,
+    wait_s: int,
+    template: str = "public/too_many.html",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """429: the page asks to wait so many minutes (and shows the typed form again)."""
+    context = {"wait_minutes": max(1, math.ceil(wait_s / 60)), **(context or {})}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait_s)
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
+    if (wait := _over_limit(request)) is not None:
+        kept = ReportForm(initial=_typed(request))
+        return _too_many(request, wait, "public/report.html", {"form": kept})
     form = ReportForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         case = _file(form)
@@ -45,7 +77,11 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _file(form: ReportForm) -> Case | None:
-    """File the valid form's report; None (with the error on the form) if a file is refused."""
+    """File the valid form's report; None (with the error on the form) if its challenge was
+    used already or a file is refused."""
+    if not form.use_challenge():
+        form.refuse_used_challenge()
+        return None
     report, files = form.new_report(page_language()), form.cleaned_data["attachments"]
     if not files:
         return file_report(report, form.cleaned_data["passphrase"])
@@ -54,6 +90,7 @@ def _file(form: ReportForm) -> Case | None:
     try:
         return file_report(report, form.cleaned_data["passphrase"], files)
     except EvidenceRejected as refused:
+        form.renew_challenge()
         form.add_error("attachments", str(refused))
         return None
 
@@ -77,6 +114,8 @@ def status_page(request: HttpRequest) -> HttpResponse:
 
 
 def _status_login(request: HttpRequest) -> HttpResponse:
+    if (wait := _over_limit(request)) is not None:
+        return _too_many(request, wait)
     form = StatusLoginForm(*_posted(request)[:1])
     if request.method == "POST" and form.is_valid():
         case = find_by_receipt(form.cleaned_data["receipt_code"], form.cleaned_data["passphrase"])
@@ -92,7 +131,11 @@ def _status_login(request: HttpRequest) -> HttpResponse:
     return render(request, "public/status_login.html", {"form": form})
 
 
-def _render_status(request: HttpRequest, case: Case, form: AddInformationForm) -> HttpResponse:
+def _render_status(
+    request: HttpRequest, case: Case, form: AddInformationForm, wait_s: int | None = None
+) -> HttpResponse:
+    if status.is_purged(case):
+        return render(request, "public/status_purged.html", {"sentence": status.sentence(case)})
     context: dict[str, Any] = {
         "case": case,
         "sentence": status.sentence(case),
@@ -103,6 +146,8 @@ def _render_status(request: HttpRequest, case: Case, form: AddInformationForm) -
         "platform": case.platform.name() if case.platform else "",
         "form": form,
     }
+    if wait_s is not None:
+        return _too_many(request, wait_s, "public/status.html", context)
     return render(request, "public/status.html", context)
 
 
@@ -112,6 +157,9 @@ def status_add(request: HttpRequest) -> HttpResponse:
     case = session.opened_case(request.session)
     if case is None:
         return redirect("public:status")
+    if (wait := _over_limit(request)) is not None:
+        kept = AddInformationForm(initial=_typed(request))
+        return _render_status(request, case, kept, wait_s=wait)
     form = AddInformationForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_status(request, case, form)
@@ -148,6 +196,8 @@ def status_withdraw(request: HttpRequest) -> HttpResponse:
     case = session.opened_case(request.session)
     if case is None or not status.is_open(case):
         return redirect("public:status")
+    if (wait := _over_limit(request)) is not None:
+        return _too_many(request, wait)
     form = WithdrawForm(*_posted(request)[:1])
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,6 +231,8 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def report_file(request: HttpRequest, pk: int, filename: str) -> FileResponse:
+    if "\x00" in filename:  # no stored name has one (and PostgreSQL refuses it in a query)
+        raise Http404("no such report file")
     published = get_object_or_404(PublishedReport, pk=pk, file_name=filename)
     path = stored_path(published)
     if not path.is_file():

@@ -1,8 +1,10 @@
 """Permission checks for staff views: a view names the personas that may use it.
 
-Anonymous visitors are sent to the login page; logged-in users without one of the personas get
-403 (and the refusal is not an audit event: nothing changed). Every page they open is marked
-not to be stored by the browser: staff pages show decrypted personal data."""
+Anonymous visitors are sent to the login page; when two-factor sign-in is required
+(`web.require_2fa`), a user who has only given the password is sent to the code step (or to
+enrol an authenticator app) before anything else is checked; logged-in users without one of the
+personas get 403 (and the refusal is not an audit event: nothing changed). Every page they
+open is marked not to be stored by the browser: staff pages show decrypted personal data."""
 
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers
 
 from marsad.web.cases.personas import persona_of
 from marsad.web.cases.states import Persona
+from marsad.web.staff import two_factor
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -33,6 +36,8 @@ def personas_required(*personas: Persona) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if two_factor.required() and not two_factor.is_verified(request):
+                return HttpResponseRedirect(two_factor.step_for(request.user, next_url(request)))
             if persona_of(request.user) not in personas:
                 raise PermissionDenied("your role may not open this page")
             response = view(request, *args, **kwargs)
@@ -42,3 +47,9 @@ def personas_required(*personas: Persona) -> Callable[[View], View]:
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+def next_url(request: HttpRequest) -> str:
+    """Where to come back to after the code step: this page, or the queue after a POST (a
+    form's data cannot be carried over)."""
+    return request.get_full_path() if request.method == "GET" else "/staff/"

@@ -1,19 +1,19 @@
-"""The staff case pages: login, the queue, a case and the forms on it (namespace `staff`)."""
+"""The staff case pages: login (the password, then the two-factor code), the queue, a case and
+the forms on it (namespace `staff`)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path, reverse_lazy
 
-from marsad.web.staff import views_case_forms, views_cases
+from marsad.web.staff import views_case_forms, views_cases, views_purge, views_two_factor
 
 urlpatterns: list[URLPattern] = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            template_name="staff/login.html",
-            next_page=reverse_lazy("staff:queue"),
-        ),
+        views_two_factor.StaffLoginView.as_view(next_page=reverse_lazy("staff:queue")),
         name="login",
     ),
+    path("login/code/", views_two_factor.code_step, name="two_factor"),
+    path("login/enrol/", views_two_factor.enrol, name="two_factor_enrol"),
     path(
         "logout/",
         auth_views.LogoutView.as_view(next_page=reverse_lazy("staff:login")),
@@ -27,4 +27,5 @@ urlpatterns: list[URLPattern] = [
     path("cases/<int:case_id>/note/", views_case_forms.note, name="case_note"),
     path("cases/<int:case_id>/summary/", views_case_forms.summary, name="case_summary"),
     path("cases/<int:case_id>/merge/", views_case_forms.merge, name="case_merge"),
+    path("cases/<int:case_id>/purge/", views_purge.purge, name="case_purge"),
 ]

@@ -10,7 +10,9 @@ data key and secret key (also when the other web tests run on PostgreSQL). On lo
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -37,6 +40,7 @@ STAFF_PASSWORD = "a long browser-test password 7"
 STAFF = {"documenter": "dina", "verifier": "vera", "analyst": "adam", "admin": "amal"}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 TIMEOUT_MS = 15_000
+BROWSER_POW_BITS = 12  # the live server's proof-of-work (tests/web/browser/test_report_form.py)
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
 
 NewPage = Callable[..., Page]
@@ -47,16 +51,31 @@ class LiveSite:
     url: str
     project: Path
     usernames: dict[str, str]  # persona -> username
+    keys: dict[str, bytes]  # persona -> the TOTP key `marsad createstaff` printed as a URI
 
-    def login(self, persona: str) -> tuple[str, str]:
-        """The username and password of the persona's staff login."""
-        return self.usernames[persona], STAFF_PASSWORD
+    def login(self, persona: str) -> tuple[str, str, bytes]:
+        """The username, password and authenticator key of the persona's staff login."""
+        return self.usernames[persona], STAFF_PASSWORD, self.keys[persona]
+
+
+def enrolment_key(log: Path) -> bytes:
+    """The TOTP key of the otpauth:// URI that `marsad createstaff` printed."""
+    found = re.search(r"^otpauth://totp/\S+$", log.read_text(), re.MULTILINE)
+    assert found is not None, f"no enrolment URI in {log}"
+    secret = parse_qs(urlsplit(found.group()).query)["secret"][0]
+    return base64.b32decode(secret + "=" * (-len(secret) % 8))
 
 
 def child_environment() -> dict[str, str]:
     """This process's environment without the variables that would point the server at another
-    project, database or key."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")}
+    project, database or key; the public form's defences eased for the many reports the tests
+    file from one address: no rate limit, a small proof-of-work, no wait without JavaScript."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")}
+    return kept | {
+        "MARSAD_PUBLIC_RATE_LIMIT": "off",
+        "MARSAD_POW_BITS": str(BROWSER_POW_BITS),
+        "MARSAD_POW_NOJS_SECONDS": "0",
+    }
 
 
 def start_marsad(*args: str, output: Path) -> subprocess.Popen[bytes]:
@@ -130,7 +149,8 @@ def live_site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Ite
         for process, output in others:
             finish(process, output)
         wait_until_answering(url, server, folder / "serve.log")
-        yield LiveSite(url, project, dict(STAFF))
+        keys = {p: enrolment_key(folder / f"createstaff-{p}.log") for p in STAFF}
+        yield LiveSite(url, project, dict(STAFF), keys)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -5,6 +5,7 @@ finds the fields of the Arabic page by their Arabic labels."""
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from django import forms
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
+from django_otp.oath import hotp
 from playwright.sync_api import Page, expect
 
 from marsad.web.cases.receipts import ALPHABET
@@ -97,12 +99,32 @@ def open_status(page: Page, lang: str, code: str, passphrase: str) -> None:
     page.get_by_role("button", name=say(lang, "Open the report"), exact=True).click()
 
 
-def log_in(page: Page, username: str, password: str) -> None:
+def log_in(page: Page, username: str, password: str, key: bytes) -> None:
+    """The two steps of the staff login: the password, then the authenticator app's code."""
     page.goto("/staff/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    page.get_by_label("Code from your authenticator app").fill(app_code(key))
+    page.get_by_role("button", name="Continue", exact=True).click()
     expect(page.get_by_role("heading", name="Case queue")).to_be_visible()
+
+
+_LAST_STEP: dict[bytes, int] = {}
+
+
+def app_code(key: bytes, step_seconds: int = 30) -> str:
+    """The code an authenticator app shows for `key`: the current 30-second step's, or the next
+    one's when this key's current code was used already (a code is accepted only once)."""
+    while True:
+        now = int(time.time()) // step_seconds
+        step = max(now, _LAST_STEP.get(key, -1) + 1)
+        if step <= now + 1:  # the site accepts the codes of one step either side
+            break
+        time.sleep(1)
+    _LAST_STEP[key] = step
+    return f"{hotp(key, step):06d}"
 
 
 def open_case(page: Page, code: str) -> None:

@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from marsad.web.cases.states import State
+from marsad.web.public import challenge
 
-from .conftest import ARTIFACTS, DESKTOP, NewPage
+from .conftest import ARTIFACTS, BROWSER_POW_BITS, DESKTOP, NewPage
 from .pages import Report, direction, file_report, open_status, read_receipt, say
 from .png import read_png
 
@@ -79,6 +80,29 @@ def test_the_form_files_a_report_with_javascript_turned_off(new_page: NewPage) -
     code = file_report(page, "he", report)
     open_status(page, "he", code, report.passphrase)
     expect(page.get_by_role("heading", name=say("he", State.RECEIVED.label))).to_be_visible()
+
+
+def test_the_browser_does_the_proof_of_work_and_the_report_is_accepted(new_page: NewPage) -> None:
+    """pow.js (a static script: the page has no inline script) solves the server's signed
+    challenge with Web Crypto, says so, and the report goes through."""
+    page = new_page("ar")
+    page.goto("/report/")
+    form = page.locator("form[data-pow-bits]")
+    expect(form).to_have_attribute("data-pow-bits", str(BROWSER_POW_BITS))
+    expect(form).to_have_attribute("data-pow-ms", re.compile(r"^\d+$"))
+    expect(page.locator(".pow-status")).to_have_text(say("ar", "The form is ready to be sent."))
+    token = page.locator("input[name=pow_challenge]").get_attribute("value") or ""
+    counter = page.locator("input[name=pow_solution]").input_value()
+    assert challenge.works(token, counter, BROWSER_POW_BITS)
+    report = Report(
+        violation_type="content_removal",
+        platform="facebook",
+        what_happened="حُذف منشوري عن الاعتقالات بعد دقائق من نشره.",
+        link="https://www.facebook.com/story.php?id=42",
+        passphrase="شجرة زيتون قرب البئر",
+    )
+    code = file_report(page, "ar", report)
+    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
 
 
 def focused_field(page: Page) -> str:

@@ -1,0 +1,49 @@
+"""Login lockout (django-axes), keeping nothing about the staff member's connection.
+
+Five wrong passwords for a username lock that username for 30 minutes (settings.py). Axes
+would also keep the client's address and browser with each count: `no_address` gives it no
+address, and `LockoutHandler` blanks the browser's user agent and Accept header before axes
+stores anything, so its `AccessAttempt` rows hold the username, the path, the times and the
+count (and the form's fields other than the password and username, which axes masks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.handlers.database import AxesDatabaseHandler
+from django.http import HttpRequest
+
+
+def no_address(request: HttpRequest) -> None:
+    """AXES_CLIENT_IP_CALLABLE: the client's address is never looked at or kept."""
+    return None
+
+
+def forget_client(request: HttpRequest | None) -> None:
+    """Blank what axes read about the client's browser (it already has no address)."""
+    if request is not None:
+        setattr(request, "axes_ip_address", None)  # noqa: B010 - axes reads these attributes
+        setattr(request, "axes_user_agent", "")  # noqa: B010
+        setattr(request, "axes_http_accept", "")  # noqa: B010
+
+
+class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
+    """axes' database handler, storing no address, user agent or Accept header."""
+
+    def user_login_failed(
+        self,
+        sender: Any,
+        credentials: dict[str, Any],
+        request: HttpRequest | None = None,
+        **kw: Any,
+    ) -> None:
+        forget_client(request)
+        super().user_login_failed(sender, credentials, request, **kw)
+
+    def user_logged_in(self, sender: Any, request: HttpRequest, user: Any, **kw: Any) -> None:
+        forget_client(request)
+        super().user_logged_in(sender, request, user, **kw)
+
+    def user_logged_out(self, sender: Any, request: HttpRequest, user: Any, **kw: Any) -> None:
+        forget_client(request)
+        super().user_logged_out(sender, request, user, **kw)
