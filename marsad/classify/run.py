@@ -2,7 +2,9 @@
 
 Warehouse: `classify_warehouse` labels the posts that this model version has not labelled yet
 (with their current text), `batch_size` posts per Parquet part, each part written atomically:
-a run killed at any moment loses at most one batch, and the next run picks up the rest.
+a run killed at any moment loses at most one batch, and the next run picks up the rest. Each
+label also carries the post's day, language and dataset and whether it replaces an earlier label
+of the version, and each part the posts files it read (`marsad.classify.store`, `PartInfo`).
 
 A text that is empty or only spaces gets no label (null label and scores): there is nothing to
 judge, and counting it as `none` would inflate the share of harmless posts.
@@ -16,9 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from marsad.classify.base import Classifier
 from marsad.classify.labels import LABELS
@@ -26,7 +30,9 @@ from marsad.classify.loader import LoadedModel
 from marsad.classify.store import (
     LABEL_SCHEMA,
     TEXT_HASH_SQL,
+    PartInfo,
     VersionLock,
+    copied_sql,
     create_labels_view,
     label_parts,
     remove_temp_parts,
@@ -44,6 +50,8 @@ from marsad.classify.tabfiles import (
 from marsad.ingest.base import Reject
 from marsad.text.langdetect import detect_languages
 from marsad.warehouse import Warehouse
+from marsad.warehouse.duck import COLUMNS_SQL as POST_COLUMNS_SQL
+from marsad.warehouse.duck import parquet_source
 
 SCORE_COLUMNS: tuple[str, ...] = tuple(f"score_{label}" for label in LABELS)
 UNDETERMINED = "und"
@@ -120,14 +128,32 @@ def decisions(
 # --- the warehouse -----------------------------------------------------------------------
 
 
+SOURCE_VIEW = "_posts_read"  # the snapshot's posts with the file each one is read from
+
+
 def pending_sql(limit: int | None) -> str:
-    """Posts whose current text this version has not labelled (view `_done`)."""
+    """Posts whose current text this version has not labelled (view `_done`: the newest label
+    of each post), with the values a label copies, the posts file and whether the post had a
+    label of this version already (`replaces`)."""
     sql = (
-        f"SELECT platform, post_id, text, lang, {TEXT_HASH_SQL} AS text_hash FROM posts p"
-        " WHERE NOT EXISTS (SELECT 1 FROM _done d WHERE d.platform = p.platform"
-        f" AND d.post_id = p.post_id AND d.text_hash = {TEXT_HASH_SQL})"
+        f"SELECT p.platform, p.post_id, p.text, p.lang, {TEXT_HASH_SQL} AS text_hash,"
+        f" {copied_sql('p')}, p.posts_file, d.post_id IS NOT NULL AS replaces"
+        f" FROM {SOURCE_VIEW} p LEFT JOIN _done d"
+        " ON d.platform = p.platform AND d.post_id = p.post_id"
+        f" WHERE d.text_hash IS DISTINCT FROM {TEXT_HASH_SQL}"
     )
     return sql if limit is None else f"{sql} LIMIT {int(limit)}"
+
+
+def create_source_view(con: duckdb.DuckDBPyConnection, posts: list[Path]) -> None:
+    """View SOURCE_VIEW over exactly `posts` (the snapshot's files), each row with the name
+    of its file (`posts_file`)."""
+    if posts:
+        source = f"SELECT {POST_COLUMNS_SQL}, parse_filename(filename) AS posts_file FROM"
+        source += f" {parquet_source(posts, filename=True)}"
+    else:
+        source = "SELECT *, CAST(NULL AS VARCHAR) AS posts_file FROM posts LIMIT 0"
+    con.execute(f"CREATE TEMP VIEW {SOURCE_VIEW} AS {source}")
 
 
 def label_table(model: LoadedModel, rows: pa.RecordBatch, now: datetime) -> tuple[pa.Table, int]:
@@ -147,8 +173,19 @@ def label_table(model: LoadedModel, rows: pa.RecordBatch, now: datetime) -> tupl
     columns["lang"] = batch.langs
     columns["text_hash"] = rows.column("text_hash")
     columns["classified_at"] = pa.array([now] * n, type=LABEL_SCHEMA.field("classified_at").type)
+    columns["post_day"] = rows.column("post_day")
+    columns["post_lang"] = rows.column("lang")
+    columns["post_dataset"] = rows.column("post_dataset")
+    columns["replaces"] = rows.column("replaces")
     table = pa.table(columns).cast(LABEL_SCHEMA)
     return table, sum(label is None for label in batch.labels)
+
+
+def part_info(rows: pa.RecordBatch) -> PartInfo:
+    """The PartInfo of the part holding the labels of `rows` (pending posts)."""
+    files = pc.unique(rows.column("posts_file").drop_null()).to_pylist()
+    replaces = int(pc.sum(pc.cast(rows.column("replaces"), pa.int64())).as_py() or 0)
+    return PartInfo(tuple(str(name) for name in files), replaces)
 
 
 def classify_warehouse(
@@ -164,8 +201,10 @@ def classify_warehouse(
     folder = version_folder(warehouse, model.key, model.version)
     with VersionLock(folder):
         remove_temp_parts(folder)
+        posts = warehouse.snapshot().paths(warehouse.folders.posts)
         con = warehouse.connect()
         try:
+            create_source_view(con, posts)
             create_labels_view(con, label_parts(folder), name="_done")
             pending = int(
                 con.execute(f"SELECT count(*) FROM ({pending_sql(limit)})").fetchall()[0][0]
@@ -176,7 +215,7 @@ def classify_warehouse(
             labelled = empty = parts = 0
             for rows in _batches(reader, batch_size):
                 table, no_text = label_table(model, rows, datetime.now(UTC))
-                write_part(folder, table)
+                write_part(folder, table, part_info(rows))
                 labelled, empty, parts = labelled + table.num_rows, empty + no_text, parts + 1
                 if on_batch:
                     on_batch(table.num_rows)

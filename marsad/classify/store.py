@@ -15,19 +15,32 @@ the old labels beside the new ones.
 every part, one row per (platform, post_id, model, model_version): the label of the post's
 current text (a post whose text changed in a later import is labelled again, and the newer
 label wins).
+
+Counting without the posts: `marsad classify` also copies into each label the post's UTC day,
+language and dataset as they were when it read the post (`post_day`, `post_lang`,
+`post_dataset`), and marks a label that `replaces` an earlier label of the same version. The
+part's Parquet metadata (`PartInfo`, key `marsad.labels`) names the posts files the part's
+posts were read from and how many of its labels replace an earlier one. A listed posts file
+never changes, and an import that updates a post rewrites the file that held it, so while
+every file a part names is still in the snapshot, its copied values are the posts' current
+ones (`marsad.analyze.daily` counts such parts without joining them with the posts). Parts
+written before these columns existed (no `marsad.labels` metadata) are read as before.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from marsad.analyze.buckets import day_sql
 from marsad.posts import TIMESTAMP
 from marsad.warehouse import Warehouse, WarehouseError
 from marsad.warehouse.duck import parquet_source
@@ -53,10 +66,54 @@ LABEL_SCHEMA = pa.schema(
         pa.field("lang", pa.string()),
         pa.field("text_hash", pa.string(), nullable=False),  # md5 of the text labelled
         pa.field("classified_at", TIMESTAMP, nullable=False),
+        # copied from the post when it was labelled (null in parts written before; see above)
+        pa.field("post_day", pa.date32()),  # UTC day of created_at
+        pa.field("post_lang", pa.string()),  # the post's own language (null: none given)
+        pa.field("post_dataset", pa.string()),
+        pa.field("replaces", pa.bool_()),  # the post had a label of this version already
     ]
 )
-COLUMNS_SQL = ", ".join(f'"{name}"' for name in LABEL_SCHEMA.names)
+COPIED_COLUMNS = ("post_day", "post_lang", "post_dataset", "replaces")
+VIEW_COLUMNS = tuple(name for name in LABEL_SCHEMA.names if name not in COPIED_COLUMNS)
+COLUMNS_SQL = ", ".join(f'"{name}"' for name in VIEW_COLUMNS)
 TEXT_HASH_SQL = "md5(coalesce(text, ''))"
+INFO_KEY = b"marsad.labels"
+
+
+def copied_sql(alias: str) -> str:
+    """SQL of the values a label copies from post `alias` (all but `replaces`)."""
+    return (
+        f"{day_sql(f'{alias}.created_at')} AS post_day, {alias}.lang AS post_lang,"
+        f" {alias}.dataset AS post_dataset"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PartInfo:
+    """What a part written by `marsad classify` says of itself: the posts files (names in the
+    posts folder) its posts were read from, and how many of its labels replace an earlier
+    label of the same version."""
+
+    posts_files: tuple[str, ...]
+    replaces: int
+
+    def to_metadata(self) -> dict[bytes, bytes]:
+        document = {"posts_files": sorted(self.posts_files), "replaces": self.replaces}
+        return {INFO_KEY: json.dumps(document).encode()}
+
+
+def read_part_info(part: Path) -> PartInfo | None:
+    """The part's PartInfo; None for a part written without it (before the copied columns)."""
+    return part_info_of(pq.read_metadata(part))
+
+
+def part_info_of(metadata: pq.FileMetaData) -> PartInfo | None:
+    """The PartInfo in a part's Parquet metadata; None when there is none."""
+    raw = (metadata.metadata or {}).get(INFO_KEY)
+    if raw is None:
+        return None
+    document = json.loads(raw)
+    return PartInfo(tuple(document["posts_files"]), int(document["replaces"]))
 
 
 class LabelsBusy(WarehouseError):
@@ -78,11 +135,20 @@ def label_parts(folder: Path) -> list[Path]:
     return sorted(folder.rglob(PART_GLOB))
 
 
-def write_part(folder: Path, table: pa.Table) -> Path:
-    """Write `table` (LABEL_SCHEMA) as a new part of `folder`, whole or not at all."""
+def write_part(folder: Path, table: pa.Table, info: PartInfo | None = None) -> Path:
+    """Write `table` (LABEL_SCHEMA; copied columns it lacks are null) as a new part of
+    `folder`, whole or not at all. `info` (stored in the part's metadata) says that the copied
+    columns are filled: without it the part is read as one written before they existed."""
     name = f"part-{uuid.uuid4().hex}.parquet"
     temp = folder / f"{TEMP_PREFIX}{name}.tmp"
-    pq.write_table(table.cast(LABEL_SCHEMA), temp, compression="zstd")
+    for column in COPIED_COLUMNS:
+        if column not in table.column_names:
+            field = LABEL_SCHEMA.field(column)
+            table = table.append_column(field, pa.nulls(table.num_rows, field.type))
+    table = table.select(LABEL_SCHEMA.names).cast(LABEL_SCHEMA)
+    if info is not None:
+        table = table.replace_schema_metadata(info.to_metadata())
+    pq.write_table(table, temp, compression="zstd")
     fd = os.open(temp, os.O_RDONLY)
     try:
         os.fsync(fd)

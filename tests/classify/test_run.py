@@ -23,7 +23,14 @@ from marsad.classify.run import (
     decisions,
     fill_langs,
 )
-from marsad.classify.store import connect, label_parts, labels_root
+from marsad.classify.store import (
+    PartInfo,
+    connect,
+    label_parts,
+    labels_root,
+    read_part_info,
+    version_folder,
+)
 from marsad.classify.tabfiles import TableFileError
 from marsad.warehouse import Warehouse
 from tests.classify.labelling import POSTS, invoke, make_project, save_model, write_export
@@ -115,6 +122,45 @@ def test_a_post_whose_text_changed_is_labelled_again_and_its_new_label_wins(
     run = classify_warehouse(warehouse_of(project), model, batch_size=10)
     assert run.labelled == 1
     assert [label for *_, label in label_rows(project)] == ["incitement"]
+
+
+def test_labels_carry_their_posts_day_language_dataset_and_files(
+    tmp_path: Path, model: LoadedModel
+) -> None:
+    project = make_project(tmp_path, {1: "good morning friends", 2: "kill them all tonight"})
+    warehouse = warehouse_of(project)
+    classify_warehouse(warehouse, model, batch_size=10)
+    files = warehouse.snapshot().files
+    con = connect(warehouse)
+    copies = con.execute(
+        "SELECT l.post_day = CAST(p.created_at AS DATE), l.post_lang IS NOT DISTINCT FROM p.lang,"
+        " l.post_dataset IS NOT DISTINCT FROM p.dataset, l.replaces"
+        f" FROM read_parquet('{version_folder(warehouse, model.key, model.version)}/*.parquet') l"
+        " JOIN posts p USING (platform, post_id)"
+    ).fetchall()
+    assert copies == [(True, True, True, False)] * 2
+    [part] = label_parts(version_folder(warehouse, model.key, model.version))
+    assert read_part_info(part) == PartInfo(tuple(sorted(files)), 0)
+
+
+def test_a_label_of_a_post_labelled_before_says_it_replaces_one(
+    tmp_path: Path, model: LoadedModel
+) -> None:
+    project = make_project(tmp_path, {1: "good morning friends", 2: "good evening"})
+    classify_warehouse(warehouse_of(project), model, batch_size=10)
+    edited = write_export(
+        tmp_path / "edited.jsonl", {1: "kill them all tonight"}, datetime(2025, 7, 1, tzinfo=UTC)
+    )
+    assert invoke("ingest", str(edited), "--project", str(project), "--quiet").exit_code == 0
+    warehouse = warehouse_of(project)
+    classify_warehouse(warehouse, model, batch_size=10)
+    folder = version_folder(warehouse, model.key, model.version)
+    infos = [read_part_info(part) for part in label_parts(folder)]
+    assert sorted(info.replaces for info in infos if info) == [0, 1]
+    replaced = connect(warehouse).execute(
+        f"SELECT label, replaces FROM read_parquet('{folder}/*.parquet') WHERE replaces"
+    )
+    assert replaced.fetchall() == [("incitement", True)]
 
 
 def test_posts_without_text_are_stored_without_a_label(tmp_path: Path, model: LoadedModel) -> None:
