@@ -54,10 +54,12 @@ def test_personal_fields_are_not_stored_in_clear(filed_case: Any) -> None:
             "SELECT description, contact, reporter_name, links FROM cases_case WHERE id = %s",
             [filed_case.id],
         )
-        stored = b"".join(bytes(value) for value in cursor.fetchone())
+        values = [bytes(value) for value in cursor.fetchone()]
+    stored = b"".join(values)
     for clear in ("سلمى", "+970 59 000 0000", "instagram.com", "الهدم"):
         assert clear.encode() not in stored
-    assert stored.count(crypto.MAGIC) == 4
+    # every field is a sealed box (the magic may also occur by chance inside the ciphertext)
+    assert all(value.startswith(crypto.MAGIC) for value in values)
 
 
 def test_personal_fields_read_back_as_written(filed_case: Any) -> None:
