@@ -3,10 +3,10 @@ imported lazily; outside packages add theirs through the `marsad.analyses` entry
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
-from importlib.metadata import entry_points
 from typing import Any
+
+from marsad.registry import import_spec, spec_of, with_plugins
 
 ENTRY_POINT_GROUP = "marsad.analyses"
 
@@ -23,16 +23,9 @@ ANALYSES: dict[str, str] = {
 
 @cache
 def analysis_specs() -> dict[str, str]:
-    specs = dict(ANALYSES)
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        specs.setdefault(ep.name, ep.value)
-    return specs
+    return with_plugins(ANALYSES, ENTRY_POINT_GROUP)
 
 
 def get_analysis(key: str) -> Any:
     """A new instance of the analysis registered under `key`; KeyError naming the known ones."""
-    specs = analysis_specs()
-    if key not in specs:
-        raise KeyError(f"unknown analysis {key!r}; known analyses: {', '.join(specs)}")
-    module_name, _, class_name = specs[key].partition(":")
-    return getattr(importlib.import_module(module_name), class_name)()
+    return import_spec(spec_of(analysis_specs(), key, "analysis", "analyses"))()

@@ -16,13 +16,13 @@ import hashlib
 import importlib
 import re
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from marsad.classify.base import MODEL_CARD, Classifier
+from marsad.registry import import_spec, with_plugins
 
 DEFAULT = "default"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
@@ -79,9 +79,7 @@ def registry() -> dict[str, str]:
         specs.update(getattr(models, "CLASSIFIERS", {}))
     except ModuleNotFoundError:
         pass
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        specs.setdefault(entry.name, entry.value)
-    return specs
+    return with_plugins(specs, ENTRY_POINT_GROUP)
 
 
 def classifier_class(key: str, where: Path) -> Any:
@@ -90,9 +88,8 @@ def classifier_class(key: str, where: Path) -> Any:
     if key not in specs:
         known = ", ".join(specs) or "(none)"
         raise ModelError(f"{where}: unknown classifier {key!r}; known: {known}")
-    module_name, _, class_name = specs[key].partition(":")
     try:
-        return getattr(importlib.import_module(module_name), class_name)
+        return import_spec(specs[key])
     except (ImportError, AttributeError) as error:
         raise ModelError(f"classifier {key!r} ({specs[key]}) cannot be loaded: {error}") from error
 

@@ -8,12 +8,11 @@ cannot be replaced by an entry point.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from functools import cache
-from importlib.metadata import entry_points
 
 from marsad.ingest.base import Format, Sample
+from marsad.registry import import_spec, spec_of, with_plugins
 
 ENTRY_POINT_GROUP = "marsad.formats"
 
@@ -49,30 +48,23 @@ class FormatLoadError(ImportError):
 @cache
 def format_specs() -> dict[str, str]:
     """Every known format key -> "module:Class", in detection order."""
-    specs = {k: v for k, v in FORMATS.items() if k not in FALLBACK_KEYS}
-    for key, value in _plugin_specs().items():
-        specs.setdefault(key, value)
-    specs.update({k: FORMATS[k] for k in FALLBACK_KEYS})
+    first = {k: v for k, v in FORMATS.items() if k not in FALLBACK_KEYS}
+    specs = with_plugins(first, ENTRY_POINT_GROUP)
+    for key in FALLBACK_KEYS:  # last, and never replaced by a plugin
+        specs.pop(key, None)
+        specs[key] = FORMATS[key]
     return specs
-
-
-def _plugin_specs() -> dict[str, str]:
-    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
 @cache
 def get_format(key: str) -> Format:
     """The format registered under `key`; KeyError listing the known keys when there is none."""
-    specs = format_specs()
-    if key not in specs:
-        raise KeyError(f"unknown format {key!r}; known formats: {', '.join(specs)}")
-    return _load(key, specs[key])
+    return _load(key, spec_of(format_specs(), key, "format", "formats"))
 
 
 def _load(key: str, spec: str) -> Format:
-    module_name, _, class_name = spec.partition(":")
     try:
-        fmt: Format = getattr(importlib.import_module(module_name), class_name)()
+        fmt: Format = import_spec(spec)()
     except (ImportError, AttributeError, TypeError) as exc:
         raise FormatLoadError(f"format {key!r} ({spec}) could not be loaded: {exc}") from exc
     missing = [name for name in _REQUIRED if not hasattr(fmt, name)]

@@ -8,10 +8,10 @@ HTML, PDF and a CSV of every table (see docs/reports.md).
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
-from importlib.metadata import entry_points
 from typing import Any
+
+from marsad.registry import import_spec, spec_of, with_plugins
 
 ENTRY_POINT_GROUP = "marsad.report_sections"
 
@@ -69,19 +69,12 @@ REPORTS: dict[str, tuple[str, ...]] = {
 
 @cache
 def section_specs() -> dict[str, str]:
-    specs = dict(REPORT_SECTIONS)
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        specs.setdefault(ep.name, ep.value)
-    return specs
+    return with_plugins(REPORT_SECTIONS, ENTRY_POINT_GROUP)
 
 
 def get_section(key: str) -> Any:
     """A new instance of the section registered under `key`; KeyError naming the known ones."""
-    specs = section_specs()
-    if key not in specs:
-        raise KeyError(f"unknown report section {key!r}; known sections: {', '.join(specs)}")
-    module_name, _, class_name = specs[key].partition(":")
-    return getattr(importlib.import_module(module_name), class_name)()
+    return import_spec(spec_of(section_specs(), key, "report section", "sections"))()
 
 
 def report_sections(report: str) -> tuple[str, ...]:

@@ -262,7 +262,7 @@ def test_an_entry_point_adds_a_classifier_but_cannot_replace_a_built_in(
         SimpleNamespace(name="outside.v1", value="marsad.classify.models.tfidf:TfidfClassifier"),
         SimpleNamespace(name="incitement.e5.v1", value="elsewhere:Other"),
     ]
-    monkeypatch.setattr(registry, "entry_points", lambda group: points)
+    monkeypatch.setattr("marsad.registry.entry_points", lambda group: points)
     registry.clear_cache()
     try:
         specs = registry.classifier_specs()

@@ -121,7 +121,7 @@ def install_plugins(monkeypatch: pytest.MonkeyPatch, entries: dict[str, str]) ->
     def fake_entry_points(group: str) -> list[EntryPoint]:
         return points if group == registry.ENTRY_POINT_GROUP else []
 
-    monkeypatch.setattr(registry, "entry_points", fake_entry_points)
+    monkeypatch.setattr("marsad.registry.entry_points", fake_entry_points)
     registry.clear_cache()
 
 

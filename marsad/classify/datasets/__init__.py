@@ -8,7 +8,6 @@ holds every dataset's folder (`../shared/data` in development), and `skipped`, w
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
@@ -17,6 +16,7 @@ from marsad.classify.base import Example
 from marsad.classify.datasets.manifest import manifest
 from marsad.classify.datasets.mapping import LabelError, Licence, dataset_map
 from marsad.classify.datasets.reading import Skipped
+from marsad.registry import import_spec, spec_of
 
 __all__ = [
     "DATASETS",
@@ -43,10 +43,7 @@ Loader = Callable[..., list[Example]]
 
 def loader(key: str) -> Loader:
     """The load function of the dataset `key`; KeyError listing the known keys."""
-    if key not in DATASETS:
-        raise KeyError(f"unknown dataset {key!r}; known datasets: {', '.join(DATASETS)}")
-    module, _, function = DATASETS[key].partition(":")
-    return cast(Loader, getattr(importlib.import_module(module), function))
+    return cast(Loader, import_spec(spec_of(DATASETS, key, "dataset", "datasets")))
 
 
 def load(key: str, data_dir: Path, skipped: Skipped | None = None) -> list[Example]:

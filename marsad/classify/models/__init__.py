@@ -8,13 +8,12 @@ key cannot be replaced by an entry point. Every class follows the contract of
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 from marsad.classify.models.storage import read_card
+from marsad.registry import import_spec, spec_of, with_plugins
 
 __all__ = [
     "CLASSIFIERS",
@@ -50,22 +49,15 @@ class ClassifierLoadError(ImportError):
 @cache
 def classifier_specs() -> dict[str, str]:
     """Every known classifier key -> "module:Class": the built-in ones, then plugins."""
-    specs = dict(CLASSIFIERS)
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        specs.setdefault(ep.name, ep.value)
-    return specs
+    return with_plugins(CLASSIFIERS, ENTRY_POINT_GROUP)
 
 
 @cache
 def classifier_class(key: str) -> type[Any]:
     """The class registered under `key`; KeyError listing the known keys when there is none."""
-    specs = classifier_specs()
-    if key not in specs:
-        raise KeyError(f"unknown classifier {key!r}; known classifiers: {', '.join(specs)}")
-    spec = specs[key]
-    module_name, _, class_name = spec.partition(":")
+    spec = spec_of(classifier_specs(), key, "classifier", "classifiers")
     try:
-        cls: type[Any] = getattr(importlib.import_module(module_name), class_name)
+        cls: type[Any] = import_spec(spec)
     except (ImportError, AttributeError) as exc:
         raise ClassifierLoadError(
             f"classifier {key!r} ({spec}) could not be loaded: {exc}"
