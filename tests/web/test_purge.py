@@ -156,10 +156,19 @@ def test_the_public_statistics_are_the_same_before_and_after_a_purge(
 def test_the_reporters_dates_keep_only_their_month(
     full_case: Case, admin: User, django_capture_on_commit_callbacks: Capture
 ) -> None:
+    added = datetime(2026, 3, 19, 8, 5, 33, tzinfo=UTC)
+    Note.objects.filter(case=full_case, from_reporter=True).update(created_at=added)
+    uploads = Evidence.objects.filter(case=full_case, kind=EvidenceKind.REPORTER_UPLOAD)
+    uploads.update(added_at=added)
+    staff_added = Evidence.objects.exclude(kind=EvidenceKind.REPORTER_UPLOAD).get().added_at
     purge(full_case, admin, django_capture_on_commit_callbacks)
     case = Case.objects.get(pk=full_case.pk)
     assert case.received_at == datetime(2026, 3, 1, tzinfo=UTC)
     assert case.occurred_on == date(2026, 2, 1)
+    month = datetime(2026, 3, 1, tzinfo=UTC)
+    assert [n.created_at for n in Note.objects.filter(case=case, from_reporter=True)] == [month]
+    assert [e.added_at for e in uploads.all()] == [month]
+    assert Evidence.objects.exclude(kind=EvidenceKind.REPORTER_UPLOAD).get().added_at == staff_added
     assert (case.state, case.outcome, case.perpetrator.key) == (
         State.ESCALATED,
         Outcome.RESTORED,
@@ -188,6 +197,63 @@ def test_purging_twice_changes_nothing_and_writes_no_entry(
     entries = AuditEntry.objects.count()
     again = purge(full_case, admin, django_capture_on_commit_callbacks, reason="once more")
     assert again.already and AuditEntry.objects.count() == entries
+
+
+def test_nothing_personal_can_be_added_to_a_purged_case(
+    full_case: Case,
+    admin: User,
+    documenter: User,
+    verifier: User,
+    term: Callable[[str, str], Term],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    purge(full_case, admin, django_capture_on_commit_callbacks)
+    notes, files = Note.objects.count(), Evidence.objects.count()
+    escalation = Escalation.objects.get(case=full_case)
+    with pytest.raises(ActionInvalid, match="purged"):
+        actions.add_staff_note(full_case, "her new number is +970 55 123", documenter)
+    with pytest.raises(ActionInvalid, match="purged"):
+        upload = SimpleUploadedFile("salma-id-card.png", png())
+        evidence_actions.add_file(full_case, upload, documenter)
+    sent = actions.EscalationInput(term("platform", "instagram"), "email", date(2026, 4, 1), "T2")
+    with pytest.raises(ActionInvalid, match="purged"):
+        actions.record_escalation(full_case, sent, verifier)
+    with pytest.raises(ActionInvalid, match="purged"):
+        actions.record_reply(
+            escalation, verifier, reply="about @salma", replied_on=None, outcome=""
+        )
+    assert (Note.objects.count(), Evidence.objects.count()) == (notes, files)
+    assert Escalation.objects.get(pk=escalation.pk).reply == ""
+    assert [p for p in storage.evidence_dir().rglob("*") if p.is_file()] == []  # no blob left
+
+
+def test_the_note_form_of_a_purged_case_refuses_beside_the_case(
+    full_case: Case,
+    admin: User,
+    documenter: User,
+    client_for: Callable[[User | None], Client],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    purge(full_case, admin, django_capture_on_commit_callbacks)
+    notes = Note.objects.count()
+    url = reverse("staff:case_note", args=[full_case.pk])
+    response = client_for(documenter).post(url, {"text": "her new number"}, follow=True)
+    assert response.status_code == 200 and "purged" in response.content.decode()
+    assert Note.objects.count() == notes
+
+
+def test_purging_again_erases_what_was_left_and_says_so_in_the_log(
+    full_case: Case, admin: User, django_capture_on_commit_callbacks: Capture
+) -> None:
+    purge(full_case, admin, django_capture_on_commit_callbacks)
+    # a row written past the actions (an older process still running during the purge)
+    Note.objects.create(case=full_case, from_reporter=True, text="my cousin saw it again")
+    again = purge(full_case, admin, django_capture_on_commit_callbacks, reason="left over")
+    assert (again.already, again.notes, again.evidence, again.escalations) == (False, 1, 0, 0)
+    assert "my cousin saw it again" not in everything_stored_as_text()
+    entry = AuditEntry.objects.filter(action="case.purged").order_by("-id").first()
+    assert entry is not None and entry.details["reason"] == "left over"
+    assert audit.verify_chain() == []
 
 
 def test_a_purge_needs_a_reason(full_case: Case, admin: User) -> None:

@@ -111,6 +111,13 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
+def refuse_if_purged(case: Case) -> None:
+    """Nothing personal is added to a case whose personal data was purged (call it on the
+    locked case, inside the transaction that adds)."""
+    if case.personal_data_purged_at is not None:
+        raise ActionInvalid("this case's personal data was purged: nothing can be added to it")
+
+
 def transition(case: Case, to: State, actor: Any, reason: str = "") -> Case:
     """Move a case to `to` if the actor's persona may; reasons are required where it matters."""
     with transaction.atomic():
@@ -214,6 +221,8 @@ def add_staff_note(case: Case, text: str, actor: Any) -> Note:
     if not text.strip():
         raise ActionInvalid("the note is empty")
     with transaction.atomic():
+        case = _locked(case)
+        refuse_if_purged(case)
         note = Note.objects.create(case=case, author=actor, text=text.strip())
         audit.record(actor, "case.note_added", case_id=case.id, note=note.id)
     return note
@@ -257,6 +266,7 @@ def record_escalation(case: Case, data: EscalationInput, actor: Any) -> Escalati
     _require(actor, Persona.VERIFIER, Persona.ADMIN)
     with transaction.atomic():
         case = _locked(case)
+        refuse_if_purged(case)
         if State(case.state) not in (State.VERIFIED, State.ESCALATED):
             raise ActionInvalid("only verified cases are escalated")
         escalation = Escalation.objects.create(
@@ -292,6 +302,7 @@ def record_reply(
         raise ActionInvalid("the reply cannot come before the escalation was sent")
     with transaction.atomic():
         case = _locked(escalation.case)
+        refuse_if_purged(case)
         if State(case.state) not in (State.ESCALATED, State.OUTCOME):
             raise ActionInvalid("replies are recorded on escalated cases only")
         escalation.reply, escalation.replied_on, escalation.outcome = reply, replied_on, outcome

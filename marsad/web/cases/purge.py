@@ -12,11 +12,18 @@ custody trail still makes sense; its file name, captured URL and description are
 Kept: the state, violation type, platform, perpetrator type, affected party, outcome, consent,
 the report's language, the staff's public summary (written to be published, anonymised), the
 workflow dates, the escalations' platform, channel, dates and outcome (days to answer), and the
-audit log. The reporter's own dates (received, happened on) are coarsened to the first of their
-month, which is all the statistics use.
+audit log. The reporter's own dates (received, happened on, and when the reporter added a note
+or a file) are coarsened to the first of their month, which is all the statistics use. The
+audit log, which cannot be changed, keeps when each action happened, the filing included; only
+staff read it.
 
 The audit log records `case.purged` (who, when, the reason, and how many notes, files and
 escalations were erased) and `evidence.purged` for each file (its hash), never the erased data.
+
+Nothing personal can be added to a purged case (notes, files, captures and escalations are
+refused, `marsad.web.cases.actions.refuse_if_purged`); purging it again still erases whatever
+is left (a URL capture that was already running when the case was purged), and records
+`case.purged` again only when it erased something.
 """
 
 from __future__ import annotations
@@ -48,7 +55,8 @@ ERASED_CASE_FIELDS = {
 
 @dataclass(frozen=True, slots=True)
 class Purged:
-    """What a purge did: `already` when the case had been purged before (nothing new erased)."""
+    """What a purge did: `already` when the case had been purged before and nothing was left
+    to erase."""
 
     case: Case
     already: bool
@@ -56,46 +64,63 @@ class Purged:
     evidence: int = 0
     escalations: int = 0
 
+    @property
+    def erased(self) -> bool:
+        return bool(self.notes or self.evidence or self.escalations)
+
 
 def purge_personal_data(case: Case, actor: Any, reason: str) -> Purged:
     """Erase the case's personal data and evidence files (admins only, with a reason).
 
-    Idempotent: purging a purged case changes nothing and writes no entry (it only removes a
-    file a killed purge may have left). Files are deleted once the transaction is committed."""
+    Purging a purged case erases only what is left, and writes no entry when nothing was (it
+    also removes a file a killed purge may have left). Files are deleted once the transaction
+    is committed."""
     if persona_of(actor) != Persona.ADMIN:
         raise ActionRefused("only an admin may purge a case's personal data")
     if not reason.strip():
         raise ActionInvalid("a reason is required for this decision")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.personal_data_purged_at is not None:
-            _delete_files_on_commit(case)
-            return Purged(case, already=True)
-        result = _erase(case, actor)
-        audit.record(
-            actor,
-            "case.purged",
-            case_id=case.pk,
-            details={
+        first = case.personal_data_purged_at is None
+        if first:
+            _erase_case(case)
+        result = _erase_rows(case, actor)
+        if first or result.erased:
+            details = {
                 "reason": reason.strip(),
                 "notes": result.notes,
                 "evidence": result.evidence,
                 "escalations": result.escalations,
-            },
-        )
+            }
+            audit.record(actor, "case.purged", case_id=case.pk, details=details)
         _delete_files_on_commit(case)
-    return result
+    return Purged(
+        case,
+        already=not first and not result.erased,
+        notes=result.notes,
+        evidence=result.evidence,
+        escalations=result.escalations,
+    )
 
 
-def _erase(case: Case, actor: Any) -> Purged:
+def _erase_case(case: Case) -> None:
     for name, value in ERASED_CASE_FIELDS.items():
         setattr(case, name, value)
     case.received_at = _month_start(case.received_at)
     case.occurred_on = case.occurred_on.replace(day=1) if case.occurred_on else None
     case.personal_data_purged_at = timezone.now()
     case.save()
+
+
+def _erase_rows(case: Case, actor: Any) -> Purged:
+    """Erase the case's notes, escalation texts and evidence not erased yet; their counts."""
     notes = _erase_notes(case)
-    escalations = Escalation.objects.filter(case=case).update(reference="", reply="")
+    _coarsen_reporter_dates(case)
+    escalations = (
+        Escalation.objects.filter(case=case)
+        .exclude(reference="", reply="")
+        .update(reference="", reply="")
+    )
     evidence = _purge_evidence(case, actor)
     return Purged(case, False, notes=notes, evidence=evidence, escalations=escalations)
 
@@ -104,8 +129,23 @@ def _month_start(moment: datetime) -> datetime:
     return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def _coarsen_reporter_dates(case: Case) -> None:
+    """When the reporter added each note and file: only the month stays."""
+    from marsad.web.evidence.models import Evidence, EvidenceKind
+
+    notes = list(Note.objects.filter(case=case, from_reporter=True))
+    for note in notes:
+        note.created_at = _month_start(note.created_at)
+    Note.objects.bulk_update(notes, ["created_at"])
+    uploads = list(Evidence.objects.filter(case=case, kind=EvidenceKind.REPORTER_UPLOAD))
+    for item in uploads:
+        item.added_at = _month_start(item.added_at)
+    Evidence.objects.bulk_update(uploads, ["added_at"])
+
+
 def _erase_notes(case: Case) -> int:
-    notes = list(Note.objects.filter(case=case))
+    """Erase the text of the case's notes that still have one (sealed: read to be checked)."""
+    notes = [note for note in Note.objects.filter(case=case) if note.text]
     for note in notes:
         note.text = ""
     Note.objects.bulk_update(notes, ["text"])

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marsad.web.cases import audit
-from marsad.web.cases.actions import ActionInvalid, ActionRefused
+from marsad.web.cases.actions import ActionInvalid, ActionRefused, refuse_if_purged
 from marsad.web.cases.models import AuditEntry, Case
 from marsad.web.cases.personas import persona_of
 from marsad.web.cases.states import OPEN_TO_REPORTER, Persona, State
@@ -132,6 +132,7 @@ def store_arrival(
     storage.write_blob(blob_name, arrival.data)
     try:
         with transaction.atomic():
+            refuse_if_purged(Case.objects.select_for_update().get(pk=case.pk))
             evidence = _create_row(case, arrival, actor, blob_name)
             audit.record(
                 audit.REPORTER if is_reporter(actor) else actor,
