@@ -120,6 +120,20 @@ def test_the_window_slides_and_forgets_old_posts(db: None, limit_on: Any) -> Non
     assert client.post(REPORT, {}).status_code == 200
 
 
+def test_the_limiter_forgets_every_client_soon_after_its_window_even_if_nobody_posts_again(
+    db: None, limit_on: Any
+) -> None:
+    limit_on.MARSAD_PUBLIC_RATE_WINDOW = 1
+    for n in range(5):
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(REPORT, {})
+    assert ratelimit.tracked() == 5
+    deadline = time.monotonic() + 10
+    while ratelimit.tracked() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ratelimit.tracked() == 0
+    assert time.monotonic() < deadline - 6  # gone within a few seconds of the 1 s window
+
+
 def test_reading_pages_is_never_limited(db: None, limit_on: Any) -> None:
     client = Client(REMOTE_ADDR="198.51.100.4")
     assert all(client.get(REPORT).status_code == 200 for _ in range(10))

@@ -3,8 +3,11 @@ process's memory only.
 
 Nothing about the reporter is stored: an address is turned into an HMAC under a random key
 made when the process starts (and never written anywhere), and only the times of that key's
-recent POSTs are kept, in a dict that forgets them once they leave the window. A restart
-forgets everything. IPv6 addresses count by their /64 network (one subscriber's block).
+recent POSTs are kept. A key whose times have all left the window is dropped by a sweeper
+thread that runs while any key is held, every quarter window (or SWEEP_TICK seconds when the
+window is shorter), so nothing outlives its window by more than that, whether or not anyone
+posts again. A restart forgets everything.
+IPv6 addresses count by their /64 network (one subscriber's block).
 
 Behind a proxy (`MARSAD_BEHIND_PROXY=true`) the client is the last address of
 X-Forwarded-For: the one the proxy itself added (earlier entries are whatever the client
@@ -31,8 +34,8 @@ from marsad.web.public import tuning
 _KEY = secrets.token_bytes(32)  # made at process start, kept in memory only
 _LOCK = threading.Lock()
 _HITS: dict[bytes, deque[float]] = {}
-_PRUNE_EVERY = 1024  # POSTs between sweeps of the keys whose times all left the window
-_calls = 0
+_sweeper: threading.Thread | None = None  # running while _HITS holds a key
+SWEEP_TICK = 0.5  # seconds between the sweeper's looks at the clock
 
 
 def behind_proxy() -> bool:
@@ -71,6 +74,31 @@ def _prune(now: float, window: float) -> None:
         del _HITS[key]
 
 
+def _sweep() -> None:
+    """Every quarter window, drop the keys whose times all left it; stop once none is held."""
+    global _sweeper
+    last = time.monotonic()
+    while True:
+        time.sleep(SWEEP_TICK)
+        window, now = tuning.rate_window(), time.monotonic()
+        if now - last < window / 4:
+            continue
+        last = now
+        with _LOCK:
+            _prune(now, window)
+            if not _HITS:
+                _sweeper = None
+                return
+
+
+def _ensure_sweeper() -> None:
+    """Start the sweeper if none is running (call with _LOCK held)."""
+    global _sweeper
+    if _sweeper is None:
+        _sweeper = threading.Thread(target=_sweep, name="marsad-rate-limit-sweeper", daemon=True)
+        _sweeper.start()
+
+
 def hit(request: HttpRequest) -> int | None:
     """Count one POST from the request's client: None if it is allowed, else the seconds to
     wait before the oldest POST in the window leaves it (the POST over the limit is not
@@ -78,12 +106,9 @@ def hit(request: HttpRequest) -> int | None:
     limit, window = tuning.rate_limit(), tuning.rate_window()
     if limit is None:
         return None
-    global _calls
     key, now = client_key(request), time.monotonic()
     with _LOCK:
-        _calls += 1
-        if _calls % _PRUNE_EVERY == 0:
-            _prune(now, window)
+        _ensure_sweeper()
         times = _HITS.setdefault(key, deque())
         while times and times[0] <= now - window:
             times.popleft()
