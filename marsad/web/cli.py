@@ -241,6 +241,25 @@ ENROLMENT_NOTE = (
 )
 
 
+@click.command()
+@project_option
+@click.option("--username", default=None, help="The login name to unlock.")
+@click.option("--all", "everyone", is_flag=True, help="Unlock every login name.")
+def unlock(project: Path | None, username: str | None, everyone: bool) -> None:
+    """Lift the login lockout (five wrong passwords) of a staff login name, or of all."""
+    if (username is None) == (not everyone):
+        raise click.UsageError("give --username NAME or --all")
+    settings = project_settings(project)
+    start_django(settings, migrate=True)
+    from marsad.web.cases import audit
+    from marsad.web.staff.lockout import unlock as lift
+
+    removed = lift(username)
+    audit.record(audit.SYSTEM, "staff.unlocked", details={"user": username or "*"})
+    who = repr(username) if username else "every login name"
+    click.echo(f"Unlocked {who}: {removed} lockout record(s) removed")
+
+
 # --- manage --------------------------------------------------------------------------------------
 
 
@@ -317,4 +336,11 @@ def ops_commands() -> tuple[click.Command, ...]:
     return OPS
 
 
-COMMANDS: tuple[click.Command, ...] = (serve, createstaff, manage, token, *ops_commands())
+COMMANDS: tuple[click.Command, ...] = (
+    serve,
+    createstaff,
+    unlock,
+    manage,
+    token,
+    *ops_commands(),
+)

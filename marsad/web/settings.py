@@ -149,6 +149,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "marsad.web.staff.lockout.no_address"
+AXES_USERNAME_CALLABLE = "marsad.web.staff.lockout.username_key"  # a keyed hash, never as typed
 AXES_HANDLER = "marsad.web.staff.lockout.LockoutHandler"
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful login
 AXES_ENABLE_ACCESS_FAILURE_LOG = False  # no row per failure beyond the count

@@ -214,6 +214,18 @@ def test_manage_passes_unknown_commands_to_django(project: Path) -> None:
     assert "Unknown command: 'no_such_command'" in done.stderr
 
 
+def test_unlock_needs_a_name_or_all_and_says_how_many_records_it_removed(project: Path) -> None:
+    args = ["--project", str(project)]
+    neither = marsad("unlock", *args)
+    assert neither.returncode == 2 and "give --username NAME or --all" in neither.stderr
+    both = marsad("unlock", *args, "--username", "dina", "--all")
+    assert both.returncode == 2
+    done = marsad("unlock", *args, "--username", "nobody-locked")
+    assert done.returncode == 0, done.stderr
+    assert "Unlocked 'nobody-locked': 0 lockout record(s) removed" in done.stdout
+    assert "every login name" in marsad("unlock", *args, "--all").stdout
+
+
 def test_token_commands_make_list_and_revoke_a_token(project: Path) -> None:
     args = ["--project", str(project)]
     assert (

@@ -12,6 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from marsad.web.staff.lockout import key_of, unlock
+
 from .conftest import PASSWORD
 
 WRONG = "certainly not the password"
@@ -82,7 +84,7 @@ def test_the_lockout_keeps_no_address_browser_or_password(documenter: User) -> N
     for _ in range(2):
         attempt("dina", WRONG)
     row = AccessAttempt.objects.get()
-    assert (row.username, row.ip_address, row.user_agent) == ("dina", None, "")
+    assert (row.username, row.ip_address, row.user_agent) == (key_of("dina"), None, "")
     assert not AccessLog.objects.exists() and not AccessFailureLog.objects.exists()
     stored = axes_tables_as_text()
     for secret in (ADDRESS, BROWSER, WRONG, PASSWORD):
@@ -105,3 +107,28 @@ def test_the_lockout_backend_is_asked_first() -> None:
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.AXES_FAILURE_LIMIT == 5
     assert settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+
+
+def test_a_password_typed_as_the_username_is_not_kept_readable(documenter: User) -> None:
+    typed = "my secret Passw0rd! in the wrong field"
+    assert attempt(typed, WRONG) == 200
+    stored = axes_tables_as_text()
+    assert typed not in stored and "Passw0rd" not in stored
+    assert AccessAttempt.objects.get().username == key_of(typed)
+
+
+def test_the_keyed_name_depends_on_the_secret_key(settings: object) -> None:
+    first = key_of("dina")
+    settings.SECRET_KEY = "another secret key for another project, 50 characters"  # type: ignore[attr-defined]
+    assert key_of("dina") != first and key_of("dina").startswith("h-")
+
+
+def test_marsad_unlock_lifts_one_lockout_or_all(documenter: User, verifier: User) -> None:
+    for name in ("dina", "vera"):
+        for _ in range(5):
+            attempt(name, WRONG)
+    assert unlock("dina") == 1
+    assert attempt("dina", PASSWORD) == 302
+    assert attempt("vera", PASSWORD) == 429
+    assert unlock(None) == 1
+    assert attempt("vera", PASSWORD) == 302

@@ -3,15 +3,43 @@
 Five wrong passwords for a username lock that username for 30 minutes (settings.py). Axes
 would also keep the client's address and browser with each count: `no_address` gives it no
 address, and `LockoutHandler` blanks the browser's user agent and Accept header before axes
-stores anything, so its `AccessAttempt` rows hold the username, the path, the times and the
-count (and the form's fields other than the password and username, which axes masks)."""
+stores anything. The username typed is counted by `username_key`, a keyed hash, never as typed:
+someone who types their password into the username field leaves no readable trace. So axes'
+`AccessAttempt` rows hold that hash, the path, the times and the count (and the form's fields
+other than the password and username, which axes masks); `unlock` lifts a username's lock."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
+from django.conf import settings
 from django.http import HttpRequest
+
+KEY_PREFIX = "h-"  # stored usernames are KEY_PREFIX + 40 hex digits
+
+
+def key_of(username: str) -> str:
+    """The keyed hash (under the web secret key) that stands for `username` in axes' tables."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), username.encode(), hashlib.sha256)
+    return KEY_PREFIX + digest.hexdigest()[:40]
+
+
+def username_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the username of the login, as `key_of` it (None: none typed)."""
+    name = (credentials or {}).get("username")
+    if name is None and request is not None:
+        name = request.POST.get("username")
+    return key_of(str(name)) if name else None
+
+
+def unlock(username: str | None) -> int:
+    """Lift the lockout of `username` (None: of everyone); the number of records removed."""
+    from axes.utils import reset
+
+    return int(reset(username=key_of(username)) if username is not None else reset())
 
 
 def no_address(request: HttpRequest) -> None:

@@ -39,7 +39,10 @@ def sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> N
 
 
 def locked_out(sender: Any, request: Any, username: Any = None, **kwargs: Any) -> None:
-    audit.record(_known(username), "staff.locked_out")
+    """axes names the login by its keyed hash (`lockout.username_key`): the name as typed is
+    the login form's."""
+    typed = request.POST.get("username") if request is not None else None
+    audit.record(_known(typed), "staff.locked_out")
 
 
 def second_factor_passed(user: Any) -> None:
