@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -175,3 +175,52 @@ def test_counts_equal_the_join_after_random_imports_updates_and_labelling_runs(
     assert found.fresh and found.stale and found.replaces
     assert (bool(found.old), found.joined) == (old_parts, old_parts)
     assert daily_rows(built) == joined(built)
+
+
+@pytest.mark.parametrize("seed", [2, 4])
+def test_counts_equal_the_join_with_many_posts_files_fresh_and_stale_parts_and_a_compaction(
+    built: Built, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imports of new posts only (kept as new files, so earlier label parts stay fresh) mixed
+    with updates (which rewrite a file and make the parts naming it stale), until small files
+    are compacted; the counts are compared with the join every fifth step."""
+    monkeypatch.setattr(daily, "JOIN_REPLACED_SHARE", 1.0)
+    rng = random.Random(seed)
+    days, langs, datasets = ["2025-03-01", "2025-03-02", None], ["ar", "he", None], ["a", None]
+    labels = ["incitement", "hate", "offensive", "none", None]
+    stored: dict[str, Post] = {}
+    most_fresh = mixed = compactions = 0
+    for step in range(25):
+        before = set(built.warehouse.snapshot().files)
+        new_only = rng.random() < 0.6 or not stored
+        if new_only:
+            ids = [str(len(stored) + k) for k in range(rng.randrange(1, 6))]
+        else:
+            ids = rng.sample(sorted(stored), min(len(stored), rng.randrange(1, 3)))
+        when = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=step)
+        batch = {
+            i: dataclasses.replace(
+                post(
+                    i,
+                    rng.choice(days),
+                    lang=rng.choice(langs),
+                    dataset=rng.choice(datasets),
+                    text=rng.choice(["one text", "another text"]),
+                ),
+                collected_at=when,
+            )
+            for i in ids
+        }
+        built.add_posts(list(batch.values()))
+        stored |= batch
+        compactions += new_only and bool(before - set(built.warehouse.snapshot().files))
+        if rng.random() < 0.7:
+            chosen = rng.sample(sorted(stored), min(len(stored), rng.randrange(1, 5)))
+            at = datetime(2026, 2, 1, tzinfo=UTC) + timedelta(hours=step)
+            built.add_labels([Label(i, rng.choice(labels), classified_at=at) for i in chosen])
+        if step % 5 == 4:
+            found = plan(built)
+            most_fresh = max(most_fresh, len(found.fresh))
+            mixed += bool(found.fresh and found.stale)
+            assert daily_rows(built) == joined(built), f"step {step}"
+    assert (most_fresh > 1, mixed > 0, compactions > 0) == (True, True, True)

@@ -128,17 +128,24 @@ def test_labels_carry_their_posts_day_language_dataset_and_files(
     tmp_path: Path, model: LoadedModel
 ) -> None:
     project = make_project(tmp_path, {1: "good morning friends", 2: "kill them all tonight"})
+    campaign = write_export(tmp_path / "campaign.jsonl", {3: "صباح الخير", 4: "good night"})
+    args = ("ingest", str(campaign), "--project", str(project), "--dataset", "campaign-a")
+    assert invoke(*args, "--quiet").exit_code == 0
     warehouse = warehouse_of(project)
     classify_warehouse(warehouse, model, batch_size=10)
     files = warehouse.snapshot().files
     con = connect(warehouse)
+    folder = version_folder(warehouse, model.key, model.version)
     copies = con.execute(
         "SELECT l.post_day = CAST(p.created_at AS DATE), l.post_lang IS NOT DISTINCT FROM p.lang,"
         " l.post_dataset IS NOT DISTINCT FROM p.dataset, l.replaces"
-        f" FROM read_parquet('{version_folder(warehouse, model.key, model.version)}/*.parquet') l"
-        " JOIN posts p USING (platform, post_id)"
+        f" FROM read_parquet('{folder}/*.parquet') l JOIN posts p USING (platform, post_id)"
     ).fetchall()
-    assert copies == [(True, True, True, False)] * 2
+    assert copies == [(True, True, True, False)] * 4
+    datasets = con.execute(
+        f"SELECT post_id, post_dataset FROM read_parquet('{folder}/*.parquet') ORDER BY post_id"
+    ).fetchall()
+    assert [dataset for _, dataset in datasets] == [None, None, "campaign-a", "campaign-a"]
     [part] = label_parts(version_folder(warehouse, model.key, model.version))
     assert read_part_info(part) == PartInfo(tuple(sorted(files)), 0)
 
