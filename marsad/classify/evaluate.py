@@ -262,15 +262,31 @@ def _round(value: Any) -> float:
     return round(float(value), 4)
 
 
+def print_table(console: Any, table: Any) -> None:
+    """Print a table of figures whole: where the output is not a terminal (a log, a pipe),
+    as wide as the table needs rather than cut to 80 columns with ellipses."""
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    if not console.is_terminal:
+        wide = console.options.update_width(1000)
+        width = max(console.width, Measurement.get(console, wide, table).maximum)
+        console = Console(file=console.file, width=width, highlight=False)
+    console.print(table)
+
+
 def evaluation_table(evaluation: Evaluation, title: str = "Evaluation on each test split") -> Any:
     """A rich table: one row per dataset and task (incitement rows where the data has them)."""
     from rich.table import Table
 
-    table = Table(title=title)
+    table = Table(
+        title=title,
+        caption="confusion: true negatives, false positives / false negatives, true positives",
+    )
     for column in ("dataset", "task", "n", "positive", "macro-F1", "P", "R", "P not", "R not"):
         table.add_column(column, justify="left" if column in ("dataset", "task") else "right")
     table.add_column("ECE", justify="right")
-    table.add_column("confusion [[TN FP] [FN TP]]")
+    table.add_column("TN FP / FN TP", no_wrap=True)
     for name, result in evaluation.datasets.items():
         rows = list(result.tasks.values()) + ([result.incitement] if result.incitement else [])
         for scores in rows:
@@ -290,7 +306,7 @@ def _cells(s: BinaryScores) -> list[str]:
         f"{s.precision['not']:.3f}",
         f"{s.recall['not']:.3f}",
         f"{s.ece:.3f}",
-        str(s.confusion),
+        "{} {} / {} {}".format(*s.confusion[0], *s.confusion[1]),
     ]
 
 

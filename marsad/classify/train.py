@@ -26,6 +26,7 @@ from marsad.classify.evaluate import (
     cross_table,
     evaluate,
     evaluation_table,
+    print_table,
 )
 
 if TYPE_CHECKING:
@@ -307,7 +308,7 @@ def run_train(options: TrainOptions, out: Path, console: Console) -> TrainResult
 
         result = train(options, say)
         save(result, out)
-    console.print(evaluation_table(result.evaluation))
+    print_table(console, evaluation_table(result.evaluation))
     console.print(f"saved [bold]{options.model_key}[/bold] with its model card in {out}")
     return result
 
@@ -327,8 +328,9 @@ def run_evaluate(
         evaluation = evaluate(
             loaded.classifier, prepared.test, lambda d, n: status.update(f"testing on {d} ({n:,})")
         )
-    console.print(
-        evaluation_table(evaluation, f"{loaded.key} ({loaded.version}) on each test split")
+    print_table(
+        console,
+        evaluation_table(evaluation, f"{loaded.key} ({loaded.version}) on each test split"),
     )
     result: dict[str, Any] = {
         "model": loaded.key,
@@ -352,7 +354,7 @@ def run_cross(
             lambda tr, dev: fit_model(key, params, tr, dev),
             lambda d: status.update(f"training on {d} alone"),
         )
-    console.print(cross_table(matrix))
+    print_table(console, cross_table(matrix))
     return matrix
 
 

@@ -11,9 +11,11 @@ from marsad.classify.evaluate import (
     OFFENSIVE,
     binary_scores,
     cross_dataset_matrix,
+    cross_table,
     evaluate,
     evaluate_dataset,
     expected_calibration_error,
+    print_table,
 )
 from tests.classify.stub_model import WordModel, one_hot
 
@@ -125,3 +127,20 @@ def test_the_cross_matrix_trains_on_each_dataset_and_tests_on_every_test_split()
     assert matrix["olid"]["olid"] == 1.0
     assert matrix["olah5000"]["olah5000"] == 1.0
     assert matrix["olid"]["olah5000"] < 1.0  # English words do not transfer to Hebrew
+
+
+def test_a_table_printed_to_a_log_or_a_pipe_is_whole_not_cut_to_eighty_columns() -> None:
+    import io
+
+    from rich.console import Console
+
+    names = ("offensive_hebrew", "osact2022", "olah5000", "davidson", "mlma", "olid")
+    matrix = {name: {f"{other}:hate": 0.5 for other in names} for name in names}
+    out = io.StringIO()
+    print_table(Console(file=out, width=80), cross_table(matrix))
+    text = out.getvalue()
+    assert "…" not in text and "offensive_hebrew:hate" in text
+    assert max(len(line) for line in text.splitlines()) > 80
+    terminal = io.StringIO()
+    print_table(Console(file=terminal, width=80, force_terminal=True), cross_table(matrix))
+    assert "…" in terminal.getvalue()  # a terminal keeps its width: rich fits the table in
