@@ -6,14 +6,18 @@ C[i, j] = P(predicted j | true i) the classifier's confusion rates measured on l
 sets (each row of the count matrix divided by its total). In expectation q = C^T p, where p is
 the true share of each label, so the estimate is p = (C^T)^+ q (the Moore-Penrose solution,
 which is the exact solve when C is invertible), clipped to [0, 1] and divided by its sum. A
-true label with no test example (an empty row) gets the identity row: nothing is known of its
-errors, so none are corrected.
+true label with fewer than MIN_TEST_EXAMPLES test examples gets the identity row: its errors
+are not measured well enough to correct (a label the classifier was tested on 6 times, and
+so almost never predicts, would otherwise make C nearly singular and throw every share about),
+so none are corrected.
 
 The confidence interval is a percentile bootstrap over both sources of error: each replicate
 draws the test confusion counts again (each true label's row from a multinomial with its own
-total and rates) and the posts' predicted labels again (a multinomial with the cell's classified
-count and q), and solves again. Replicates are seeded from the seed and the cell's key, so a
-cell's interval does not depend on which other cells were computed.
+total and rates) and the cell's shares of predicted labels again (from a Dirichlet over the
+cell's counts plus one half each, so that a label seen 0 times in a cell still gets an interval
+of some width), and solves again; the interval always contains the estimate. Replicates are
+seeded from the seed and the cell's key, so a cell's interval does not depend on which other
+cells were computed.
 
 The confusion matrix used for a post's language is the sum of the card's `label_confusion`
 matrices of the test sets in that language (a test set whose files span several languages only
@@ -35,6 +39,7 @@ from marsad.classify.labels import LABELS
 
 K = len(LABELS)
 ALL = "*"
+MIN_TEST_EXAMPLES = 30  # a true label tested fewer times is not corrected (identity row)
 Floats = npt.NDArray[np.float64]
 
 
@@ -57,8 +62,12 @@ def _file_languages(card: Mapping[str, Any]) -> dict[str, set[str]]:
     return {str(f.get("file")): set(f.get("languages") or ()) for f in files}
 
 
-def card_confusions(card: Mapping[str, Any]) -> dict[str, Floats]:
-    """The pooled confusion counts of the card's test sets: per language, and `*` for all."""
+def card_confusions(
+    card: Mapping[str, Any], min_examples: int = MIN_TEST_EXAMPLES
+) -> dict[str, Floats]:
+    """The pooled confusion counts of the card's test sets: per language, and `*` for all.
+    A true label's row with fewer than `min_examples` test examples in a pool is emptied
+    there (`rates` then makes it the identity row)."""
     evaluation = card.get("evaluation") or {}
     order = list(evaluation.get("labels") or LABELS)
     languages = _file_languages(card)
@@ -70,6 +79,8 @@ def card_confusions(card: Mapping[str, Any]) -> dict[str, Floats]:
         langs = set().union(*(languages.get(str(f), set()) for f in entry.get("files") or ()))
         for key in [ALL, *langs] if len(langs) == 1 else [ALL]:
             pooled[key] = pooled.get(key, np.zeros((K, K))) + matrix
+    for matrix in pooled.values():
+        matrix[matrix.sum(axis=1) < min_examples] = 0.0
     return pooled
 
 
@@ -153,9 +164,9 @@ class Corrector:
         observed = np.asarray(counts, dtype=np.float64) / total
         point = adjusted(rates(self.confusions[pool]), observed)
         rng = _rng(self.seed, f"cell\x00{key}")
-        redrawn = rng.multinomial(total, observed, size=self.replicates) / total
+        redrawn = rng.dirichlet(np.asarray(counts, dtype=np.float64) + 0.5, size=self.replicates)
         solutions = np.einsum("bij,bj->bi", self._pinvs(pool), redrawn)
         replicas = clip_normalise(solutions, redrawn)
         tail = (1 - self.level) / 2 * 100
         low, high = np.percentile(replicas, [tail, 100 - tail], axis=0)
-        return Estimate(point, low, high, pool)
+        return Estimate(point, np.minimum(low, point), np.maximum(high, point), pool)

@@ -143,8 +143,8 @@ def write_card(folder: Path, datasets: dict[str, Any], files: list[dict[str, Any
 
 
 # Offensive posts are found 8 times in 10 (2 called none); 1 none post in 10 is called offensive.
-AR_MATRIX = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 8, 2], [0, 0, 1, 9]]
-EN_MATRIX = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 5, 5], [0, 0, 0, 10]]
+AR_MATRIX = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 80, 20], [0, 0, 10, 90]]
+EN_MATRIX = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 50, 50], [0, 0, 0, 100]]
 
 
 def two_language_card(folder: Path) -> Path:
@@ -177,7 +177,7 @@ def test_test_sets_are_pooled_by_language_and_all_together() -> None:
     card = json.loads(two_language_card_text())
     pools = card_confusions(card)
     assert sorted(pools) == [ALL, "ar", "en"]
-    assert pools[ALL].tolist() == [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 13, 7], [0, 0, 1, 19]]
+    assert pools[ALL].tolist() == [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 130, 70], [0, 0, 10, 190]]
 
 
 def two_language_card_text() -> str:
@@ -220,6 +220,41 @@ def test_the_index_corrects_each_language_with_its_own_test_sets(
     assert rows[("he", "offensive")]["correction"] == ALL
     for row in rows.values():
         assert row["ci_low"] <= row["adjusted_share"] <= row["ci_high"]
+
+
+def test_a_label_tested_too_few_times_is_not_corrected() -> None:
+    # 6 incitement test posts, 1 of 100 none posts called incitement: measured, the incitement
+    # column would be nearly empty and make the equations nearly singular
+    matrix = [[0, 0, 4, 2], [0, 80, 10, 10], [0, 10, 80, 10], [1, 5, 10, 84]]
+    card = {"evaluation": {"datasets": {"s": {"files": ["a"], "label_confusion": matrix}}}}
+    pools = card_confusions(card)
+    assert pools[ALL][0].tolist() == [0, 0, 0, 0]  # 6 < MIN_TEST_EXAMPLES: the identity row
+    assert rates(pools[ALL])[0].tolist() == [1, 0, 0, 0]
+    everything_none = adjusted(rates(pools[ALL]), [0, 0, 0, 1])
+    assert everything_none.tolist() == pytest.approx([0, 0, 0, 1])
+    kept = card_confusions(card, min_examples=5)[ALL]
+    assert kept[0].tolist() == [0, 0, 4, 2]
+
+
+def test_the_shipped_model_corrects_a_cell_of_harmless_posts_to_harmless() -> None:
+    from marsad.classify.loader import DEFAULT_MODEL_DIR
+
+    card = json.loads((DEFAULT_MODEL_DIR / "model.json").read_text())
+    corrector = Corrector(card_confusions(card), replicates=200)
+    for lang in ("ar", "he", "en", None):
+        estimate = corrector.estimate(lang, [0, 0, 0, 100], f"none-{lang}")
+        assert estimate is not None
+        assert estimate.shares.tolist() == pytest.approx([0, 0, 0, 1]), lang
+    mixed = corrector.estimate("ar", [0, 10, 30, 60], "mixed")
+    assert mixed is not None and 0.4 < mixed.shares[3] < 0.7  # not all moved to offensive
+
+
+def test_a_label_seen_in_no_post_of_a_cell_still_has_an_interval() -> None:
+    counts = {"en": __import__("numpy").array(EN_MATRIX, float)}
+    estimate = Corrector(counts, replicates=400).estimate("en", [0, 0, 0, 181], "zeros")
+    assert estimate is not None
+    assert estimate.shares[2] == 0 and estimate.high[2] > 0.005  # 0 of 181 is not certain
+    assert all(estimate.low <= estimate.shares) and all(estimate.shares <= estimate.high)
 
 
 def test_the_interval_is_reproducible_and_independent_of_other_cells() -> None:
