@@ -49,11 +49,16 @@ OPTIONS = {
 STEP = {"day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY", "month": "INTERVAL 1 MONTH"}
 
 
-def tags_sql(params: Params) -> tuple[str, list[Any]]:
+def tags_sql(params: Params, skip: tuple[date, date] | None = None) -> tuple[str, list[Any]]:
     """SQL of one row per hashtag of each post: bucket, author, case-folded hashtag (folded
-    after unnesting: far cheaper than per-post list functions on millions of posts)."""
+    after unnesting: far cheaper than per-post list functions on millions of posts). Posts of
+    the days `skip` = (from, before) are left out."""
     where, args = post_filter(params)
-    bucket = bucket_sql(check(params.granularity), day_sql("p.created_at"))
+    day = day_sql("p.created_at")
+    if skip is not None:
+        where += f" AND NOT ({day} >= DATE '{skip[0].isoformat()}'"
+        where += f" AND {day} < DATE '{skip[1].isoformat()}')"
+    bucket = bucket_sql(check(params.granularity), day)
     return (
         f"""SELECT bucket, author_id, lower(tag) AS hashtag FROM (
                 SELECT {bucket} AS bucket, p.author_id, unnest(p.hashtags) AS tag
@@ -102,20 +107,23 @@ def ranking_sql(tags: str, granularity: str, min_posts: int, first: date, top: i
     """
 
 
-def with_previous_bucket(params: Params) -> tuple[Params, date]:
-    """`params` with the period reaching back one bucket (for the first bucket's growth), and
-    the first bucket to report."""
+def with_previous_bucket(params: Params) -> tuple[Params, date, tuple[date, date] | None]:
+    """`params` with the period reaching back one bucket (for the first bucket's growth), the
+    first bucket to report, and the days between that bucket's start and the period's, which
+    belong to neither (a period that starts inside a bucket: its first bucket counts only the
+    period's own days)."""
     period = params.period
     if period is None:
-        return params, date.min
+        return params, date.min, None
     first = bucket_start(period.start, params.granularity)
     wider = Period(previous_bucket(first, params.granularity), period.end, period.label)
-    return replace(params, period=wider), first
+    skip = (first, period.start) if first < period.start else None
+    return replace(params, period=wider), first, skip
 
 
 def run_ranking(ctx: Context, params: Params) -> pa.Table:
-    wider, first = with_previous_bucket(params)
-    tags, args = tags_sql(wider)
+    wider, first, skip = with_previous_bucket(params)
+    tags, args = tags_sql(wider, skip)
     min_posts = options.integer(params, "min_posts", 10, minimum=1)
     query = ranking_sql(tags, params.granularity, min_posts, first, params.top)
     return arrow(ctx.con, query, args).cast(SCHEMA)

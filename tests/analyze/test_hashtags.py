@@ -44,6 +44,20 @@ def test_it_ranks_top_and_rising_hashtags_against_the_bucket_before(built: Built
     ]
 
 
+def test_a_period_starting_inside_a_bucket_counts_only_its_own_days(built: Built) -> None:
+    fill(built)
+    # 2025-02-05 alone, by month: the February bucket holds that day's posts only (#peace),
+    # not those of 1-4 February; January, the bucket before, stays whole (#peace once)
+    table = HashtagsAnalysis().run(built.context(), params("2025-02-05", options={"min_posts": 1}))
+    assert [(r["bucket"], r["hashtag"], r["posts"], r["previous_posts"]) for r in
+            table.to_pylist()] == [(FEB, "peace", 1, 1)]  # fmt: skip
+    days = HashtagsAnalysis().run(
+        built.context(), params("2025-02-03..2025-02-06", options={"min_posts": 1})
+    )
+    counts = {r["hashtag"]: r["posts"] for r in days.to_pylist()}
+    assert counts == {"gaza": 1, "news": 2, "new1": 1, "peace": 1}
+
+
 def test_only_hashtags_with_enough_posts_can_be_rising(built: Built) -> None:
     fill(built)
     table = HashtagsAnalysis().run(
