@@ -101,6 +101,9 @@ class Context:
     warehouse: Warehouse | None = None
 
 
+NO_LANGUAGE = "und"  # what analyses show for a post without a language; `--lang und` selects it
+
+
 def post_filter(params: Params, alias: str = "p") -> tuple[str, list[Any]]:
     """SQL `WHERE` conditions (joined with AND, "TRUE" when none) and their arguments for the
     period and the platform / language / dataset filters on the posts view under `alias`."""
@@ -115,7 +118,10 @@ def post_filter(params: Params, alias: str = "p") -> tuple[str, list[Any]]:
         ("dataset", params.datasets),
     ):
         if values:
-            conditions.append(f"{alias}.{column} IN ({', '.join('?' for _ in values)})")
+            condition = f"{alias}.{column} IN ({', '.join('?' for _ in values)})"
+            if column == "lang" and NO_LANGUAGE in values:  # shown as `und` where none is known
+                condition = f"({condition} OR {alias}.lang IS NULL)"
+            conditions.append(condition)
             args += list(values)
     return (" AND ".join(conditions) or "TRUE"), args
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from marsad.analyze import options
 from marsad.analyze.acc import Corrector, card_confusions
-from marsad.analyze.base import Context, Params
+from marsad.analyze.base import NO_LANGUAGE, Context, Params
 from marsad.analyze.buckets import bucket_sql, check
 from marsad.analyze.cards import find_card
 from marsad.analyze.daily import daily_counts
@@ -51,7 +51,6 @@ OPTIONS = {
     "level": "confidence level of the interval (default 0.95)",
     "seed": "seed of the bootstrap (default 0)",
 }
-UNKNOWN_LANG = "und"
 
 
 def rollup_sql(granularity: str) -> str:
@@ -61,7 +60,7 @@ def rollup_sql(granularity: str) -> str:
     )
     return f"""
         SELECT {bucket_sql(check(granularity), "day")} AS bucket, platform,
-               coalesce(lang, '{UNKNOWN_LANG}') AS lang, sum(posts) AS posts,
+               coalesce(lang, '{NO_LANGUAGE}') AS lang, sum(posts) AS posts,
                coalesce(sum(posts) FILTER (WHERE label IS NOT NULL), 0) AS classified, {counts}
         FROM _index_daily GROUP BY ALL ORDER BY bucket, platform, lang
     """

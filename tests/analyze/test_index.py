@@ -106,6 +106,23 @@ def test_filters_keep_only_the_chosen_platform_and_language(built: Built, cached
     assert {(r["bucket"], r["lang"]) for r in table.to_pylist()} == {(FEB, "ar")}
 
 
+def test_lang_und_selects_the_posts_without_a_language_shown_as_und(
+    built: Built, cached: bool
+) -> None:
+    built.add_posts([post("1", "2025-03-02", lang=None), post("2", "2025-03-02", lang="ar")])
+    built.add_labels([Label("1", "hate"), Label("2", "none")])
+    ctx = built.context(cached=cached)
+    every = IndexAnalysis().run(ctx, params("2025-03"))
+    assert {r["lang"] for r in every.to_pylist()} == {"ar", "und"}
+    chosen = IndexAnalysis().run(ctx, params("2025-03", langs=("und",)))
+    assert [row[2:] for row in counts(chosen)] == [
+        ("und", "incitement", 1, 1, 0),
+        ("und", "hate", 1, 1, 1),
+        ("und", "offensive", 1, 1, 0),
+        ("und", "none", 1, 1, 0),
+    ]
+
+
 def test_an_older_model_version_can_be_chosen(built: Built) -> None:
     fill(built)
     table = IndexAnalysis().run(built.context(), params("2025", model=f"{MODEL}@old"))
