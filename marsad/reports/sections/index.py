@@ -172,6 +172,8 @@ class Headline:
             classified=i18n.fmt_int(ctx.lang, total.classified),
             period=ctx.period_text,
         )
+        if not total.posts:
+            return (Paragraph(intro), Notice(ctx.t("notice.empty")))
         return (Paragraph(intro), KeyFigures(tuple(items)), table)
 
 
@@ -186,6 +188,8 @@ class Monthly:
             return (missing_notice(INDEX_MONTH, ctx),)
         rows = [r | {"month": as_date(r.get("bucket"))} for r in records(results[INDEX_MONTH.id])]
         groups = pool(rows, ("month",))
+        if not groups:
+            return (Paragraph(ctx.t("index.monthly_text")), Notice(ctx.t("notice.empty")))
         axis = months(ctx.period)
         series = [
             charts.Series(

@@ -83,6 +83,8 @@ class Monthly:
         counts = {
             as_date(r.get("key")): float(r.get("cases") or 0) for r in rows_of(results, "month")
         }
+        if not counts:
+            return (Notice(ctx.t("observatory.none")),)
         axis = months(ctx.period)
         caption = ctx.t("caption.cases_monthly")
         series = charts.Series(ctx.t("col.cases"), tuple(counts.get(m, 0.0) for m in axis), COLOUR)

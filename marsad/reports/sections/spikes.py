@@ -15,6 +15,7 @@ from marsad.reports.base import (
     Event,
     Figure,
     Need,
+    Notice,
     Paragraph,
     RenderContext,
     Table,
@@ -70,11 +71,12 @@ class Spikes:
         blocks: list[Block] = [Paragraph(ctx.t("spikes.text", label=ctx.term("label", LABEL)))]
         spikes = records(results.get(SPIKES.id))
         spike_days = {as_date(r.get("day")) for r in spikes}
-        blocks.append(
-            self._figure(results, ctx, spike_days)
-            if INDEX_DAY.id in results
-            else missing_notice(INDEX_DAY, ctx)
-        )
+        if INDEX_DAY.id not in results:
+            blocks.append(missing_notice(INDEX_DAY, ctx))
+        elif not records(results[INDEX_DAY.id]):  # no post in the period: no chart of nothing
+            blocks.append(Notice(ctx.t("notice.empty")))
+        else:
+            blocks.append(self._figure(results, ctx, spike_days))
         blocks.append(
             self._table(spikes, ctx) if SPIKES.id in results else missing_notice(SPIKES, ctx)
         )
