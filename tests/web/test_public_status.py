@@ -93,6 +93,23 @@ def test_the_outcome_is_told_with_the_steps_reached(
     assert "Verified — Escalated to the platform — Restored" in html
 
 
+def test_a_verification_undone_is_no_longer_shown_to_the_reporter(
+    filed_case: Case, documenter: Any, verifier: Any
+) -> None:
+    from marsad.web.cases import actions
+
+    case = actions.transition(filed_case, State.TRIAGED, documenter)
+    case = actions.transition(case, State.DOCUMENTED, documenter)
+    case = actions.transition(case, State.VERIFIED, verifier, "two sources")
+    main = opened(case).get(STATUS).content.decode().split("<main", 1)[1]
+    assert "Verified" in main
+    case = actions.transition(case, State.DOCUMENTED, verifier, "one source withdrew")
+    case = actions.transition(case, State.REJECTED, verifier, "could not be confirmed")
+    main = opened(case).get(STATUS).content.decode().split("<main", 1)[1]
+    assert str(SENTENCES[State.REJECTED]) in main
+    assert "Verified" not in main  # neither a step nor a date
+
+
 @pytest.mark.parametrize("lang", ["ar", "he"])
 def test_the_state_is_told_in_the_reporters_language(filed_case: Case, lang: str) -> None:
     html = opened(filed_case, lang).get(STATUS).content.decode()

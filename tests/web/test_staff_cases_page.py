@@ -313,6 +313,37 @@ def test_moving_to_outcome_before_one_is_recorded_says_so(
     assert Case.objects.get(pk=case.pk).state == State.ESCALATED
 
 
+def test_the_move_to_outcome_is_offered_only_once_an_outcome_is_recorded(
+    filed_case: Case, verifier: User, client_for: ClientFor
+) -> None:
+    case = in_state(filed_case, State.ESCALATED)
+    offered = 'name="to" value="outcome"'
+    assert offered not in client_for(verifier).get(f"/staff/cases/{case.id}/").content.decode()
+    Case.objects.filter(pk=case.pk).update(outcome="restored")
+    assert offered in client_for(verifier).get(f"/staff/cases/{case.id}/").content.decode()
+
+
+def test_a_purged_case_offers_no_escalation_or_reply_to_record(
+    filed_case: Case, verifier: User, admin: User, client_for: ClientFor
+) -> None:
+    from marsad.web.cases import actions
+    from marsad.web.cases.models import Term
+    from marsad.web.cases.purge import purge_personal_data
+
+    case = in_state(filed_case, State.VERIFIED)
+    sent = actions.EscalationInput(
+        Term.objects.get(kind="platform", key="instagram"), "email", date(2026, 3, 1)
+    )
+    escalation = actions.record_escalation(case, sent, verifier)
+    page = client_for(verifier).get(f"/staff/cases/{case.id}/").content.decode()
+    new_escalation = f"/staff/cases/{case.id}/escalations/new/"
+    reply = f"/staff/escalations/{escalation.id}/reply/"
+    assert new_escalation in page and reply in page
+    purge_personal_data(case, admin, "asked by the reporter")
+    page = client_for(verifier).get(f"/staff/cases/{case.id}/").content.decode()
+    assert new_escalation not in page and reply not in page
+
+
 def test_assigning_to_me_to_a_colleague_and_to_nobody(
     filed_case: Case, documenter: User, verifier: User, client_for: ClientFor
 ) -> None:

@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marsad.web.cases.models import Case
-from marsad.web.cases.states import OPEN_TO_REPORTER, Outcome, State
+from marsad.web.cases.states import COUNTED, OPEN_TO_REPORTER, Outcome, State
 
 SENTENCES: dict[State, Promise] = {
     State.RECEIVED: _("We received your report. Nobody has reviewed it yet."),
@@ -47,9 +47,18 @@ class Milestone:
     at: datetime | None
 
 
+def counted(case: Case) -> bool:
+    """Whether the case stands verified now (a verification sent back or a case rejected after
+    it no longer does, whatever dates it keeps)."""
+    return State(case.state) in COUNTED
+
+
 def steps(case: Case) -> list[str]:
-    """What the case reached, in order: verified, escalated to the platform, the outcome."""
+    """What the case reached, in order: verified, escalated to the platform, the outcome; none
+    while the case does not stand verified."""
     reached: list[str] = []
+    if not counted(case):
+        return reached
     if case.verified_at is not None:
         reached.append(str(State.VERIFIED.label))
     if case.escalations.exists():
@@ -62,7 +71,7 @@ def steps(case: Case) -> list[str]:
 def milestones(case: Case) -> list[Milestone]:
     dated = [
         (_("Received"), case.received_at),
-        (_("Verified"), case.verified_at),
+        (_("Verified"), case.verified_at if counted(case) else None),
         (_("Withdrawn"), case.withdrawn_at),
         (_("Closed"), case.closed_at if case.state != State.WITHDRAWN else None),
         (_("Last change"), case.updated_at),

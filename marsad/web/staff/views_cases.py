@@ -109,9 +109,12 @@ def _forms(
 
 def _move_forms(case: Case, moves: list[State], bound: dict[str, forms.Form]) -> list[Any]:
     """One small form per allowed move (duplicates are made by the merge form, escalations by
-    the escalation form)."""
+    the escalation form; `outcome recorded` waits for a platform's outcome)."""
     frm = State(case.state)
-    return [_move_form(to, needs_reason(frm, to), bound) for to in moves if to not in BY_ACTION]
+    offered = [to for to in moves if to not in BY_ACTION]
+    if not case.outcome:
+        offered = [to for to in offered if to != State.OUTCOME]
+    return [_move_form(to, needs_reason(frm, to), bound) for to in offered]
 
 
 def _move_form(to: State, needs: bool, bound: dict[str, forms.Form]) -> dict[str, Any]:
@@ -125,12 +128,16 @@ def _move_form(to: State, needs: bool, bound: dict[str, forms.Form]) -> dict[str
 def _escalations(case: Case, senior: bool) -> list[tuple[Any, str | None]]:
     """Each escalation with the link to record its reply (where that page exists)."""
     rows = case.escalations.select_related("platform")
-    return [(e, _url_or_none("staff:escalation_reply", e.id) if senior else None) for e in rows]
+    replies = senior and case.personal_data_purged_at is None
+    return [(e, _url_or_none("staff:escalation_reply", e.id) if replies else None) for e in rows]
 
 
 def _escalation_url(case: Case) -> str | None:
-    """The page to record an escalation (where it exists), for cases that can be escalated."""
+    """The page to record an escalation (where it exists), for cases that can be escalated
+    (never a purged one: nothing can be added to it)."""
     if State(case.state) not in (State.VERIFIED, State.ESCALATED):
+        return None
+    if case.personal_data_purged_at is not None:
         return None
     return _url_or_none("staff:escalation_new", case.id)
 
