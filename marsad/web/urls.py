@@ -1,4 +1,5 @@
-"""URL map: public pages at the root, staff pages under /staff/, the API under /api/."""
+"""URL map: public pages at the root, staff pages under /staff/, the API under /api/; the
+site's own page for a request Django refuses as unreadable (400)."""
 
 from django.urls import include, path
 
@@ -10,3 +11,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("marsad.web.public.urls")),
 ]
+
+handler400 = "marsad.web.errors.bad_request"

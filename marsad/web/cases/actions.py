@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marsad.web.cases import audit
 from marsad.web.cases.models import Case, Escalation, Note, Term
@@ -68,7 +69,7 @@ def hash_passphrase(passphrase: str) -> str:
 def submit_hashed_report(report: NewReport, passphrase_hash: str) -> Case:
     """`submit_report` with the passphrase already hashed by `hash_passphrase`."""
     if not report.consent:
-        raise ActionInvalid("the reporter did not consent")
+        raise ActionInvalid(_("the reporter did not consent"))
     fields = {k: getattr(report, k) for k in NewReport.__dataclass_fields__}
     for _attempt in range(5):
         try:
@@ -80,7 +81,7 @@ def submit_hashed_report(report: NewReport, passphrase_hash: str) -> Case:
                 return case
         except IntegrityError:  # a receipt code collision: draw again
             continue
-    raise ActionInvalid("could not draw a free receipt code")
+    raise ActionInvalid(_("could not draw a free receipt code"))
 
 
 def find_by_receipt(code: str, passphrase: str) -> Case | None:
@@ -102,7 +103,7 @@ def _open_to_reporter(case: Case) -> bool:
 def _require(actor: Any, *personas: Persona) -> Persona:
     persona = persona_of(actor)
     if persona not in personas:
-        raise ActionRefused("your role may not do this")
+        raise ActionRefused(_("your role may not do this"))
     assert persona is not None
     return persona
 
@@ -115,7 +116,7 @@ def refuse_if_purged(case: Case) -> None:
     """Nothing personal is added to a case whose personal data was purged (call it on the
     locked case, inside the transaction that adds)."""
     if case.personal_data_purged_at is not None:
-        raise ActionInvalid("this case's personal data was purged: nothing can be added to it")
+        raise ActionInvalid(_("this case's personal data was purged: nothing can be added to it"))
 
 
 def transition(case: Case, to: State, actor: Any, reason: str = "") -> Case:
@@ -124,15 +125,18 @@ def transition(case: Case, to: State, actor: Any, reason: str = "") -> Case:
         case = _locked(case)
         frm = State(case.state)
         if not may_move(frm, to, persona_of(actor)):
-            raise ActionRefused(f"moving a case from {frm.label} to {to.label} is not allowed")
+            raise ActionRefused(
+                _("moving a case from %(from)s to %(to)s is not allowed")
+                % {"from": frm.label, "to": to.label}
+            )
         if needs_reason(frm, to) and not reason.strip():
-            raise ActionInvalid("a reason is required for this decision")
+            raise ActionInvalid(_("a reason is required for this decision"))
         if to == State.DUPLICATE:
-            raise ActionInvalid("mark a duplicate by merging it into the original case")
+            raise ActionInvalid(_("mark a duplicate by merging it into the original case"))
         if to == State.ESCALATED:
-            raise ActionInvalid("a case is escalated by recording the escalation sent")
+            raise ActionInvalid(_("a case is escalated by recording the escalation sent"))
         if to == State.OUTCOME and not case.outcome:
-            raise ActionInvalid("record the outcome first")
+            raise ActionInvalid(_("record the outcome first"))
         _apply_state(case, to)
         audit.record(actor, "case.transition", case_id=case.id, details=_move(frm, to, reason))
     return case
@@ -155,18 +159,21 @@ def _apply_state(case: Case, to: State) -> None:
 def merge_duplicate(case: Case, original: Case, actor: Any, reason: str) -> Case:
     """Mark `case` as a duplicate of `original`; its notes and evidence stay on it, linked."""
     if case.pk == original.pk:
-        raise ActionInvalid("a case cannot duplicate itself")
+        raise ActionInvalid(_("a case cannot duplicate itself"))
     if original.state == State.DUPLICATE:
-        raise ActionInvalid("merge into the original case, not into another duplicate")
+        raise ActionInvalid(_("merge into the original case, not into another duplicate"))
     if original.state == State.WITHDRAWN:
-        raise ActionInvalid("the original case was withdrawn by its reporter: keep this one")
+        raise ActionInvalid(_("the original case was withdrawn by its reporter: keep this one"))
     with transaction.atomic():
         case = _locked(case)
         frm = State(case.state)
         if not may_move(frm, State.DUPLICATE, persona_of(actor)):
-            raise ActionRefused(f"a case in {frm.label} cannot be marked as a duplicate by you")
+            raise ActionRefused(
+                _("a case in %(state)s cannot be marked as a duplicate by you")
+                % {"state": frm.label}
+            )
         if not reason.strip():
-            raise ActionInvalid("a reason is required for this decision")
+            raise ActionInvalid(_("a reason is required for this decision"))
         case.duplicate_of = original
         _apply_state(case, State.DUPLICATE)
         details = _move(frm, State.DUPLICATE, reason) | {"original": original.id}
@@ -177,7 +184,7 @@ def merge_duplicate(case: Case, original: Case, actor: Any, reason: str) -> Case
 def assign(case: Case, assignee: Any, actor: Any) -> Case:
     _require(actor, Persona.DOCUMENTER, Persona.VERIFIER, Persona.ADMIN)
     if assignee is not None and persona_of(assignee) in (None, Persona.ANALYST):
-        raise ActionInvalid("cases can be assigned to documenters, verifiers and admins only")
+        raise ActionInvalid(_("cases can be assigned to documenters, verifiers and admins only"))
     with transaction.atomic():
         case = _locked(case)
         case.assignee = assignee
@@ -195,7 +202,9 @@ def classify_case(case: Case, actor: Any, **terms: Term | None) -> Case:
     _require(actor, Persona.DOCUMENTER, Persona.VERIFIER, Persona.ADMIN)
     unknown = set(terms) - set(CLASSIFY_FIELDS)
     if unknown:
-        raise ActionInvalid(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise ActionInvalid(
+            _("unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         case = _locked(case)
         changed = {k: v.key if v else None for k, v in terms.items() if getattr(case, k) != v}
@@ -219,7 +228,7 @@ def set_public_summary(case: Case, summary: str, actor: Any) -> Case:
 def add_staff_note(case: Case, text: str, actor: Any) -> Note:
     _require(actor, Persona.DOCUMENTER, Persona.VERIFIER, Persona.ADMIN)
     if not text.strip():
-        raise ActionInvalid("the note is empty")
+        raise ActionInvalid(_("the note is empty"))
     with transaction.atomic():
         case = _locked(case)
         refuse_if_purged(case)
@@ -231,9 +240,9 @@ def add_staff_note(case: Case, text: str, actor: Any) -> Note:
 def reporter_add_information(case: Case, text: str) -> Note:
     """The reporter adds information through the status page (receipt code + passphrase)."""
     if not _open_to_reporter(case):
-        raise ActionInvalid("this case is closed to new information")
+        raise ActionInvalid(_("this case is closed to new information"))
     if not text.strip():
-        raise ActionInvalid("the message is empty")
+        raise ActionInvalid(_("the message is empty"))
     with transaction.atomic():
         note = Note.objects.create(case=case, from_reporter=True, text=text.strip())
         audit.record(audit.REPORTER, "case.reporter_added", case_id=case.id, note=note.id)
@@ -246,7 +255,7 @@ def reporter_withdraw(case: Case) -> Case:
         case = _locked(case)
         frm = State(case.state)
         if not _open_to_reporter(case):
-            raise ActionInvalid("this case can no longer be withdrawn")
+            raise ActionInvalid(_("this case can no longer be withdrawn"))
         case.withdrawn_at = timezone.now()
         _apply_state(case, State.WITHDRAWN)
         audit.record(audit.REPORTER, "case.withdrawn", case_id=case.id, details={"from": frm.value})
@@ -268,7 +277,7 @@ def record_escalation(case: Case, data: EscalationInput, actor: Any) -> Escalati
         case = _locked(case)
         refuse_if_purged(case)
         if State(case.state) not in (State.VERIFIED, State.ESCALATED):
-            raise ActionInvalid("only verified cases are escalated")
+            raise ActionInvalid(_("only verified cases are escalated"))
         escalation = Escalation.objects.create(
             case=case,
             created_by=actor,
@@ -297,14 +306,14 @@ def record_reply(
     """Record the platform's answer and outcome; the case takes the outcome."""
     _require(actor, Persona.VERIFIER, Persona.ADMIN)
     if outcome and outcome not in Outcome.values:
-        raise ActionInvalid(f"unknown outcome {outcome!r}")
+        raise ActionInvalid(_("unknown outcome %(outcome)s") % {"outcome": repr(outcome)})
     if replied_on is not None and replied_on < escalation.sent_on:
-        raise ActionInvalid("the reply cannot come before the escalation was sent")
+        raise ActionInvalid(_("the reply cannot come before the escalation was sent"))
     with transaction.atomic():
         case = _locked(escalation.case)
         refuse_if_purged(case)
         if State(case.state) not in (State.ESCALATED, State.OUTCOME):
-            raise ActionInvalid("replies are recorded on escalated cases only")
+            raise ActionInvalid(_("replies are recorded on escalated cases only"))
         escalation.reply, escalation.replied_on, escalation.outcome = reply, replied_on, outcome
         escalation.save()
         if outcome:

@@ -22,7 +22,7 @@ escalations were erased) and `evidence.purged` for each file (its hash), never t
 
 Nothing personal can be added to a purged case (notes, files, captures and escalations are
 refused, `marsad.web.cases.actions.refuse_if_purged`); purging it again still erases whatever
-is left (a URL capture that was already running when the case was purged), and records
+is left (a row some older process wrote past these checks), and records
 `case.purged` again only when it erased something.
 """
 
@@ -34,6 +34,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marsad.web.cases import audit
 from marsad.web.cases.actions import ActionInvalid, ActionRefused
@@ -76,9 +77,9 @@ def purge_personal_data(case: Case, actor: Any, reason: str) -> Purged:
     also removes a file a killed purge may have left). Files are deleted once the transaction
     is committed."""
     if persona_of(actor) != Persona.ADMIN:
-        raise ActionRefused("only an admin may purge a case's personal data")
+        raise ActionRefused(_("only an admin may purge a case's personal data"))
     if not reason.strip():
-        raise ActionInvalid("a reason is required for this decision")
+        raise ActionInvalid(_("a reason is required for this decision"))
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         first = case.personal_data_purged_at is None

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils.translation import gettext as _
 
 from marsad.web.cases import audit
 from marsad.web.cases.actions import ActionInvalid, ActionRefused
@@ -37,25 +38,27 @@ class TermNames:
 
 def _require_admin(actor: Any) -> None:
     if persona_of(actor) != Persona.ADMIN:
-        raise ActionRefused("only administrators may change the taxonomies")
+        raise ActionRefused(_("only administrators may change the taxonomies"))
 
 
 def _check_names(names: TermNames) -> None:
     if not names.en.strip():
-        raise ActionInvalid("the English name is required")
+        raise ActionInvalid(_("the English name is required"))
 
 
 def add_term(kind: str, key: str, names: TermNames, actor: Any) -> Term:
     """A new term at the end of its kind."""
     _require_admin(actor)
     if kind not in TermKind.values:
-        raise ActionInvalid(f"unknown taxonomy {kind!r}")
+        raise ActionInvalid(_("unknown taxonomy %(kind)s") % {"kind": repr(kind)})
     if not KEY_PATTERN.fullmatch(key):
-        raise ActionInvalid("the key is lower-case letters and digits joined by underscores")
+        raise ActionInvalid(_("the key is lower-case letters and digits joined by underscores"))
     _check_names(names)
     with transaction.atomic():
         if Term.objects.filter(kind=kind, key=key).exists():
-            raise ActionInvalid(f"a term with the key {key!r} exists already")
+            raise ActionInvalid(
+                _("a term with the key %(key)s exists already") % {"key": repr(key)}
+            )
         last = Term.objects.filter(kind=kind).aggregate(m=Max("position"))["m"]
         position = 0 if last is None else last + 1
         term = Term.objects.create(kind=kind, key=key, position=position, **names.fields())
@@ -128,7 +131,7 @@ def delete_unused(term: Term, actor: Any) -> None:
     with transaction.atomic():
         term = Term.objects.select_for_update().get(pk=term.pk)
         if uses(term):
-            raise ActionInvalid("this term is used by cases: retire it instead of deleting it")
+            raise ActionInvalid(_("this term is used by cases: retire it instead of deleting it"))
         details = {"term": term.id, "kind": term.kind, "key": term.key}
         term.delete()
         audit.record(actor, "taxonomy.deleted", details=details)

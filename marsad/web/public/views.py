@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from marsad.web.cases.actions import ActionInvalid, find_by_receipt, reporter_withdraw
 from marsad.web.cases.models import Case
-from marsad.web.public import ratelimit, session, status
+from marsad.web.public import ratelimit, session, status, unsent
 from marsad.web.public.actions import add_information, file_report, stored_path
 from marsad.web.public.dashboard import numbers_html
 from marsad.web.public.forms import AddInformationForm, ReportForm, StatusLoginForm, WithdrawForm
@@ -110,7 +110,22 @@ def status_page(request: HttpRequest) -> HttpResponse:
     case = session.opened_case(request.session)
     if case is None:
         return _status_login(request)
-    return _render_status(request, case, AddInformationForm())
+    return _render_status(request, case, _add_form(request, case))
+
+
+def _add_form(request: HttpRequest, case: Case) -> AddInformationForm:
+    """The add-information form, holding (once) the text written after the page had closed."""
+    text = unsent.take(request.session, case.id) if status.is_open(case) else ""
+    if not text:
+        return AddInformationForm()
+    messages.info(
+        request,
+        gettext(
+            "The text you wrote before the page closed is back in the form: check it, then "
+            "add it to the report."
+        ),
+    )
+    return AddInformationForm(initial={"text": text})
 
 
 def _status_login(request: HttpRequest) -> HttpResponse:
@@ -128,7 +143,40 @@ def _status_login(request: HttpRequest) -> HttpResponse:
                 "No report matches this receipt code and passphrase. Check both and try again."
             ),
         )
+    _tell_unsent(request)
     return render(request, "public/status_login.html", {"form": form})
+
+
+def _tell_unsent(request: HttpRequest) -> None:
+    """On the login page: say that information sent after the page had closed was not added,
+    and what of it is kept."""
+    kept = unsent.waiting(request.session)
+    if kept is None:
+        return
+    messages.warning(request, _unsent_sentence(kept))
+    if kept.files:
+        messages.warning(
+            request, gettext("Files cannot be kept: choose them again once the report is open.")
+        )
+
+
+def _unsent_sentence(kept: unsent.Unsent) -> str:
+    if kept.cut:
+        return gettext(
+            "The report page closed after 30 minutes, so your information was not added yet. "
+            "Open it again with your receipt code and passphrase: the first %(count)s characters "
+            "of your text are kept and will be back in the form."
+        ) % {"count": kept.chars}
+    if kept.chars:
+        return gettext(
+            "The report page closed after 30 minutes, so your information was not added yet. "
+            "Open it again with your receipt code and passphrase: your text is kept and will be "
+            "back in the form."
+        )
+    return gettext(
+        "The report page closed after 30 minutes, so nothing was added. Open it again with "
+        "your receipt code and passphrase."
+    )
 
 
 def _render_status(
@@ -154,8 +202,11 @@ def _render_status(
 @never_cache
 @require_POST
 def status_add(request: HttpRequest) -> HttpResponse:
+    expired = unsent.case_in_session(request.session)  # `opened_case` forgets an expired case
     case = session.opened_case(request.session)
     if case is None:
+        text = request.POST.get("text", "")
+        unsent.keep(request.session, expired, text, files=bool(request.FILES))
         return redirect("public:status")
     if (wait := _over_limit(request)) is not None:
         kept = AddInformationForm(initial=_typed(request))

@@ -87,6 +87,8 @@ def _fixed(text: Callable[[], str]) -> Callable[[Mapping[str, Any], Names], str]
     return lambda d, names: text()
 
 
+# Every audited action that names a case has a sentence here (the test
+# tests/web/test_staff_history_sentences.py collects them from the code).
 SENTENCES: dict[str, Callable[[Mapping[str, Any], Names], str]] = {
     "case.submitted": _fixed(lambda: _("Report received")),
     "case.transition": _transition,
@@ -104,6 +106,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any], Names], str]] = {
     "evidence.viewed": _fixed(lambda: _("Evidence viewed")),
     "evidence.exported": _fixed(lambda: _("Evidence exported")),
     "evidence.check_failed": _fixed(lambda: _("An evidence file failed its integrity check")),
+    "evidence.purged": _fixed(lambda: _("Evidence purged")),
+    "case.purged": _fixed(lambda: _("Personal data purged")),
+    "api.case_read": _fixed(lambda: _("Case read through the API")),
 }
 # Actions whose dates analysts see (no actor, no reason).
 ANONYMISED = frozenset(

@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 
 from marsad.web.cases.personas import persona_of
 from marsad.web.cases.states import Persona
@@ -39,7 +40,7 @@ def personas_required(*personas: Persona) -> Callable[[View], View]:
             if two_factor.required() and not two_factor.is_verified(request):
                 return HttpResponseRedirect(two_factor.step_for(request.user, next_url(request)))
             if persona_of(request.user) not in personas:
-                raise PermissionDenied("your role may not open this page")
+                raise PermissionDenied(gettext("your role may not open this page"))
             response = view(request, *args, **kwargs)
             add_never_cache_headers(response)
             return response

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marsad.web.cases import audit
 from marsad.web.cases.exports import (
@@ -42,7 +43,7 @@ def exports_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         wanted = request.POST.get("kind")
         if wanted == ExportKind.COMPLETE and not complete_allowed:
-            raise PermissionDenied("only administrators may export personal data")
+            raise PermissionDenied(gettext("only administrators may export personal data"))
     form = ExportForm(request.POST or None, complete_allowed=complete_allowed)
     if request.method == "POST" and form.is_valid():
         kind = ExportKind(form.cleaned_data["kind"])
