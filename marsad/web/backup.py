@@ -4,14 +4,22 @@ The archive (`marsad.web.sealed_archive`: scrypt + AES-256-GCM in 1 MiB chunks) 
 gzip'd tar of:
 
     marsad.toml
-    database/marsad.sqlite3     SQLite: a consistent copy by SQLite's online backup API
-    database/postgres.dump      PostgreSQL: `pg_dump --format=custom` (sealed fields stay sealed)
     warehouse/...               the posts snapshot as read once and exactly the parts it lists,
                                 the labels and the rest (no staging, spill or lock files)
+    database/marsad.sqlite3     SQLite: a consistent copy by SQLite's online backup API
+    database/postgres.dump      PostgreSQL: `pg_dump --format=custom` (sealed fields stay sealed)
     evidence/...                the sealed evidence files (no unfinished temporary files)
     reports/...                 the published reports
-    keys/data.key, keys/secret.key   only with --include-keys
+    keys/data.key, keys/secret.key   only with --include-keys: the keys in use (from
+                                MARSAD_DATA_KEY / MARSAD_SECRET_KEY when set, as when the
+                                project runs, else the project's key files)
     manifest.json               last: every file's SHA-256 and size, the database kind
+
+The database is copied after the warehouse and just before the evidence folder is read, so that
+a purge committed meanwhile can hardly leave the copy naming files the archive lacks; on SQLite
+the copy is checked against the files read, and the backup fails (run it again) if an evidence
+file the copy still needs is missing. A key rotation left unfinished (`<data key file>.new`
+exists) is refused: some values are then sealed under a key only that file holds.
 
 Without `--include-keys` the data key and the secret key are not in the backup: the sealed
 fields and evidence files then open only with the data key kept elsewhere. Restoring checks
@@ -25,6 +33,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import tarfile
 import tempfile
@@ -43,6 +52,8 @@ SQLITE_NAME = "database/marsad.sqlite3"
 POSTGRES_NAME = "database/postgres.dump"
 FOLDERS = ("warehouse", "evidence", "reports")
 KEY_NAMES = {"keys/data.key": "web.data_key_file", "keys/secret.key": "project.secret_file"}
+KEY_ENVS = {"keys/data.key": "MARSAD_DATA_KEY", "keys/secret.key": "MARSAD_SECRET_KEY"}
+EVIDENCE_TABLE = "evidence_evidence"
 SKIPPED_WAREHOUSE = ("staging", ".tmp")
 COPY_BYTES = 1 << 20
 
@@ -148,25 +159,70 @@ def postgres_dump(url: str, work: Path) -> Path:
     return dump
 
 
-def project_files(settings: Settings, work: Path, include_keys: bool) -> Iterator[tuple[str, Path]]:
+def key_files(settings: Settings, work: Path, environ: Mapping[str, str]) -> list[tuple[str, Path]]:
+    """The keys the project runs with, as (name in the archive, file): the environment
+    variable's value when it is set (it wins when the project runs), else the key file. The
+    data key must be found."""
+    found: list[tuple[str, Path]] = []
+    for name, setting in KEY_NAMES.items():
+        if value := environ.get(KEY_ENVS[name], "").strip():
+            path = work / PurePosixPath(name).name
+            path.write_text(value + "\n", encoding="ascii")
+            os.chmod(path, 0o600)
+            found.append((name, path))
+        elif settings.path(setting).is_file():
+            found.append((name, settings.path(setting)))
+    if not any(name == "keys/data.key" for name, _ in found):
+        key_file = settings.path("web.data_key_file")
+        raise BackupError(
+            f"--include-keys: the data key is neither in {key_file} nor in MARSAD_DATA_KEY"
+        )
+    return found
+
+
+def pending_rotation(settings: Settings) -> Path | None:
+    """`<data key file>.new` when a key rotation was left unfinished."""
+    key_file = settings.path("web.data_key_file")
+    new = key_file.with_name(key_file.name + ".new")
+    return new if new.exists() else None
+
+
+def needed_blobs(sqlite_file: Path) -> set[str]:
+    """The evidence files the copied SQLite database still needs (its unpurged rows)."""
+    con = sqlite3.connect(f"file:{sqlite_file}?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+        if EVIDENCE_TABLE not in tables:
+            return set()
+        rows = con.execute(f"SELECT blob_name FROM {EVIDENCE_TABLE} WHERE purged_at IS NULL")
+        return {str(row[0]) for row in rows}
+    finally:
+        con.close()
+
+
+def project_files(
+    settings: Settings, work: Path, keys: list[tuple[str, Path]]
+) -> Iterator[tuple[str, Path]]:
     """(name in the archive, file on disk) of everything a backup holds, but the manifest."""
     yield CONFIG_FILE, settings.project_dir / CONFIG_FILE
-    url = settings.database_url
-    if database_kind(url) == "sqlite":
-        yield SQLITE_NAME, sqlite_copy(url, work)
-    else:
-        yield POSTGRES_NAME, postgres_dump(url, work)
     yield from warehouse_files(settings.warehouse_dir, work)
-    for folder, root in (
-        ("evidence", settings.path("web.evidence_path")),
-        ("reports", reports_dir(settings)),
-    ):
-        for path in folder_files(root):
-            yield f"{folder}/{path.relative_to(root).as_posix()}", path
-    if include_keys:
-        for name, setting in KEY_NAMES.items():
-            if settings.path(setting).is_file():
-                yield name, settings.path(setting)
+    url = settings.database_url
+    copy = sqlite_copy(url, work) if database_kind(url) == "sqlite" else None
+    yield (SQLITE_NAME, copy) if copy else (POSTGRES_NAME, postgres_dump(url, work))
+    evidence_root = settings.path("web.evidence_path")
+    read: set[str] = set()
+    for path in folder_files(evidence_root):
+        read.add(path.name)
+        yield f"evidence/{path.relative_to(evidence_root).as_posix()}", path
+    if copy is not None and (missing := needed_blobs(copy) - read):
+        raise BackupError(
+            f"{len(missing)} evidence file(s) the database still needs are not in "
+            f"{evidence_root} (a purge while the backup ran, or files lost): nothing was "
+            "written; run the backup again, and if this comes back, the files are lost"
+        )
+    for path in folder_files(reports_dir(settings)):
+        yield f"reports/{path.relative_to(reports_dir(settings)).as_posix()}", path
+    yield from keys
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -216,11 +272,23 @@ def write_archive(
 
 
 def backup_project(
-    settings: Settings, out: Path, passphrase: str, include_keys: bool = False
+    settings: Settings,
+    out: Path,
+    passphrase: str,
+    include_keys: bool = False,
+    environ: Mapping[str, str] | None = None,
 ) -> BackupSummary:
-    """Write the project's backup to `out` (a new file: refused if it exists), all or nothing."""
+    """Write the project's backup to `out` (a new file: refused if it exists), all or nothing.
+    `environ` (default: this process's) is where MARSAD_DATA_KEY and MARSAD_SECRET_KEY are
+    looked for."""
+    environ = os.environ if environ is None else environ
     if out.exists():
         raise BackupError(f"{out} exists already: choose a new file name")
+    if new_key := pending_rotation(settings):
+        raise BackupError(
+            f"a key rotation is unfinished ({new_key} exists): run `marsad keys rotate` "
+            "again to finish it, then back up"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     head = {
         "format": FORMAT,
@@ -231,10 +299,9 @@ def backup_project(
     }
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as folder:
         work, partial = Path(folder), Path(folder) / "archive"
+        keys = key_files(settings, work, environ) if include_keys else []
         with partial.open("wb") as sink:
-            manifest = write_archive(
-                sink, passphrase, project_files(settings, work, include_keys), head
-            )
+            manifest = write_archive(sink, passphrase, project_files(settings, work, keys), head)
             sink.flush()
             os.fsync(sink.fileno())
         os.chmod(partial, 0o600)

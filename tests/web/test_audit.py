@@ -59,6 +59,17 @@ def test_deleting_the_last_entries_is_detected(
     assert ChainHead.objects.get().count == 5
 
 
+def test_deleting_the_last_entries_with_the_chain_head_is_detected(
+    filed_case: Any, documenter: Any, verifier: Any
+) -> None:
+    _busy_log(filed_case, documenter, verifier)
+    AuditEntry.objects.order_by("-id").first().delete()  # type: ignore[union-attr]
+    ChainHead.objects.all().delete()
+    assert [(p.entry_id, p.reason) for p in audit.verify_chain()] == [
+        (None, "the chain head is missing: deleted")
+    ]
+
+
 def test_audit_details_hold_no_personal_data(
     filed_case: Any, documenter: Any, verifier: Any
 ) -> None:

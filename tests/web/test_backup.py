@@ -214,7 +214,7 @@ def test_with_include_keys_the_restored_project_opens_without_copying_keys(
 ) -> None:
     out = tmp_path / "with-keys.backup"
     settings = load_settings(original, environment())
-    summary = backup_project(settings, out, PASSPHRASE, include_keys=True)
+    summary = backup_project(settings, out, PASSPHRASE, include_keys=True, environ=environment())
     assert summary.keys_included
     restored = tmp_path / "restored"
     result = restore_project(out, restored, PASSPHRASE, environment())
@@ -223,6 +223,55 @@ def test_with_include_keys_the_restored_project_opens_without_copying_keys(
     assert data_key.read_text() == settings.path("web.data_key_file").read_text()
     assert data_key.stat().st_mode & 0o777 == 0o600
     assert dump(restored) == dump(original)
+
+
+def test_a_backup_is_refused_while_a_key_rotation_is_unfinished(
+    original: Path, tmp_path: Path
+) -> None:
+    settings = load_settings(original, environment())
+    key_file = settings.path("web.data_key_file")
+    pending = key_file.with_name(key_file.name + ".new")
+    pending.write_text("22" * 32 + "\n")
+    try:
+        with pytest.raises(BackupError, match=r"key rotation is unfinished .*keys rotate"):
+            backup_project(settings, tmp_path / "b.backup", PASSPHRASE, environ=environment())
+    finally:
+        pending.unlink()
+    assert not (tmp_path / "b.backup").exists()
+
+
+def test_include_keys_takes_the_data_key_from_the_environment_when_it_is_set_there(
+    original: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "env-key"
+    shutil.copytree(original, project)
+    key_file = load_settings(project, environment()).path("web.data_key_file")
+    key = key_file.read_text().strip()
+    key_file.unlink()  # the key lives in a secret store, handed over as MARSAD_DATA_KEY
+    settings = load_settings(project, environment())
+    out = tmp_path / "env-key.backup"
+    with pytest.raises(BackupError, match=r"neither in .* nor in MARSAD_DATA_KEY"):
+        backup_project(settings, out, PASSPHRASE, include_keys=True, environ=environment())
+    env = environment() | {"MARSAD_DATA_KEY": key}
+    backup_project(settings, out, PASSPHRASE, include_keys=True, environ=env)
+    restored = tmp_path / "restored"
+    assert restore_project(out, restored, PASSPHRASE, environment()).keys_included
+    assert load_settings(restored).path("web.data_key_file").read_text().strip() == key
+    assert dump(restored) == dump(original)
+
+
+def test_a_backup_fails_when_an_evidence_file_the_database_needs_is_missing(
+    original: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "lost"
+    shutil.copytree(original, project)
+    settings = load_settings(project, environment())
+    blobs = sorted(p for p in settings.path("web.evidence_path").rglob("*") if p.is_file())
+    blobs[0].unlink()  # as a purge committed after the database was copied would
+    out = tmp_path / "lost.backup"
+    with pytest.raises(BackupError, match=r"1 evidence file.* nothing was written"):
+        backup_project(settings, out, PASSPHRASE, environ=environment())
+    assert not out.exists() and not list(tmp_path.glob(".lost.backup.*"))
 
 
 def test_a_wrong_passphrase_is_refused_and_nothing_is_restored(

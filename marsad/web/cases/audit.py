@@ -118,6 +118,8 @@ def verify_chain() -> list[ChainProblem]:
             problems.append(ChainProblem(entry.id, "content does not match its hash: edited"))
         prev = entry.entry_hash
     head = ChainHead.objects.filter(pk=1).first()
+    if head is None and count:  # the head is written with the first entry
+        problems.append(ChainProblem(None, "the chain head is missing: deleted"))
     if head is not None and (head.last_hash != prev or head.count != count):
         problems.append(ChainProblem(None, "the last entries were deleted or the head altered"))
     return problems
