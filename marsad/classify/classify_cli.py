@@ -31,7 +31,7 @@ from marsad.classify.run import (
     classify_warehouse,
 )
 from marsad.classify.store import LabelsBusy
-from marsad.classify.tabfiles import TableFileError
+from marsad.classify.tabfiles import TableFileError, check_encoding
 from marsad.config import Settings
 from marsad.warehouse import Warehouse, WarehouseError
 
@@ -173,7 +173,7 @@ def file_dict(result: FileRun) -> dict[str, Any]:
 def print_file_run(result: FileRun, out: Console, errors: Console) -> None:
     for reject in result.rejects[:SHOWN_REJECTS]:
         where = f"{reject.file}:{reject.record}" if reject.record else reject.file
-        errors.print(f"[yellow]{where}: {reject.reason}[/yellow]", soft_wrap=True, markup=False)
+        errors.print(Text(f"{where}: {reject.reason}", style="yellow"), soft_wrap=True)
     if len(result.rejects) > SHOWN_REJECTS:
         errors.print(f"... and {len(result.rejects) - SHOWN_REJECTS} more lines not read")
     table = Table(title=f"Classified with {result.model} (version {result.version})")
@@ -270,6 +270,10 @@ def classify_command(
         raise click.UsageError("--limit applies to the warehouse, not to a FILE")
     if not options.text_column or not options.output:
         raise click.UsageError("classifying a FILE needs --text-column and --output")
+    try:
+        check_encoding(options.encoding)
+    except TableFileError as error:
+        raise click.BadParameter(str(error), param_hint="--encoding") from error
     job = FileJob(
         path=file,
         text_column=options.text_column,

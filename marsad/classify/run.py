@@ -43,7 +43,9 @@ from marsad.classify.tabfiles import (
     Row,
     TableFileError,
     TableWriter,
-    columns_of,
+    check_encoding,
+    csv_header,
+    json_fields,
     kind_of,
     read_rows,
 )
@@ -55,6 +57,7 @@ from marsad.warehouse.duck import parquet_source
 
 SCORE_COLUMNS: tuple[str, ...] = tuple(f"score_{label}" for label in LABELS)
 UNDETERMINED = "und"
+SHOWN_FIELDS = 30  # column names listed when a column is missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,15 +281,37 @@ def output_columns(job: FileJob) -> list[str]:
 
 
 def check_job(job: FileJob) -> None:
-    """Stop before writing anything when the job cannot work; TableFileError says why."""
+    """Stop before writing anything when the job cannot work; TableFileError says why.
+
+    CSV: both columns must be in the header. JSON lines: each must be a field of at least one
+    object of the file (an object without the text field gets an empty label)."""
     if job.output.resolve() == job.path.resolve():
         raise TableFileError(f"{job.output}: the output would overwrite the input")
     kind_of(job.output)
-    columns = columns_of(job.path, job.encoding)
-    for column in (job.text_column, job.id_column):
-        if column and column not in columns:
-            listing = ", ".join(repr(name) for name in columns) or "(none)"
-            raise ColumnMissing(f"{job.path}: no column {column!r}; its columns: {listing}")
+    check_id_column(job)
+    check_encoding(job.encoding)
+    wanted = [name for name in (job.text_column, job.id_column) if name]
+    if kind_of(job.path) == "csv":
+        columns, what = csv_header(job.path, job.encoding), "its columns"
+    else:
+        columns, what = json_fields(job.path, wanted, job.encoding), "the fields of its objects"
+    for column in wanted:
+        if column not in columns:
+            listing = ", ".join(repr(name) for name in columns[:SHOWN_FIELDS]) or "(none)"
+            if len(columns) > SHOWN_FIELDS:
+                listing += f", ... ({len(columns) - SHOWN_FIELDS} more)"
+            raise ColumnMissing(f"{job.path}: no column {column!r}; {what}: {listing}")
+
+
+def check_id_column(job: FileJob) -> None:
+    """TableFileError when the id column has the name of a column the output adds: its value
+    and the prediction would share one output column."""
+    added = output_columns(job)[1:] if job.id_column else []
+    if job.id_column in added:
+        raise TableFileError(
+            f"--id-column {job.id_column!r} has the name of an output column"
+            f" ({', '.join(added)}); give another column as the id"
+        )
 
 
 def classify_file(

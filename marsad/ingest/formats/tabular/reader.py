@@ -234,7 +234,7 @@ def _checked(name: str, row: _Row, columns: Columns) -> Item | Reject:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-class _Lines:
+class CountedLines:
     """The lines of a text stream, numbered, noting those with undecodable bytes."""
 
     def __init__(self, lines: Iterable[str], encoding: str = "utf-8") -> None:
@@ -257,11 +257,11 @@ class _Lines:
 
 def _csv_rows(source: SourceFile, options: Mapping[str, str]) -> Iterator[_Row | Reject]:
     csv.field_size_limit(FIELD_SIZE_LIMIT)
-    lines = _Lines(())
+    lines = CountedLines(())
     try:
         text, encoding = open_text(source, options.get("encoding") or None)
         with text:
-            lines = _Lines(text, encoding)
+            lines = CountedLines(text, encoding)
             yield from _parse_csv(source.name, lines, _delimiter(source.name, options))
     except READ_ERRORS as exc:
         reason = f"cannot read the rest of the file: {type(exc).__name__}: {exc}"
@@ -297,7 +297,7 @@ def sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _parse_csv(name: str, lines: _Lines, delimiter: str) -> Iterator[_Row | Reject]:
+def _parse_csv(name: str, lines: CountedLines, delimiter: str) -> Iterator[_Row | Reject]:
     stream: Iterator[str] = lines
     if not delimiter:
         first = next(lines, None)
@@ -317,11 +317,11 @@ def _parse_csv(name: str, lines: _Lines, delimiter: str) -> Iterator[_Row | Reje
         reason = f"invalid {lines.encoding} in the header line; set the encoding option"
         yield Reject(name, None, reason)
         return
-    yield from _csv_records(name, reader, lines, _unique(header))
+    yield from csv_records(name, reader, lines, _unique(header))
 
 
-def _csv_records(
-    name: str, reader: Any, lines: _Lines, header: list[str]
+def csv_records(
+    name: str, reader: Any, lines: CountedLines, header: list[str]
 ) -> Iterator[_Row | Reject]:
     """Rows numbered by the line they start on (a quoted field may span lines)."""
     end = reader.line_num
@@ -343,7 +343,7 @@ def _csv_records(
 
 
 def _csv_row(
-    name: str, start: int, row: list[str], header: list[str], lines: _Lines
+    name: str, start: int, row: list[str], header: list[str], lines: CountedLines
 ) -> _Row | Reject:
     if lines.invalid:
         reason = f"invalid {lines.encoding} in line {lines.invalid[0]}"
