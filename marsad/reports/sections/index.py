@@ -3,9 +3,13 @@
 They read the `index` analysis (one row per bucket x platform x language x label: `posts` in
 that bucket, platform and language, how many were `classified`, the label's `count`, and the
 prevalence corrected for the classifier's error, `adjusted_share` with `ci_low`/`ci_high`).
-Rows are pooled here over the dimensions a part does not show: counts add up, and the corrected
-shares are averaged weighted by the classified posts. The pooled interval is the same weighted
-average of the bounds, wider than a joint interval would be (never narrower).
+Rows are pooled here over the dimensions a part does not show: counts add up. With the model's
+card at hand, the corrected shares of a pooled group are computed again from its pooled counts
+(adjusted classify-and-count with its bootstrap interval, `marsad.analyze.acc`), once per
+confusion matrix the cells used (a language's, or that of all test sets), and those few
+estimates are averaged weighted by their classified posts, bounds too. Averaging the bounds of
+many small cells instead would give intervals far wider than the pooled data warrant; that is
+done only without the card.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from marsad.analyze.acc import Corrector, card_confusions
+from marsad.classify.labels import LABELS
 from marsad.reports import charts, i18n
 from marsad.reports.base import (
     Block,
@@ -47,15 +53,42 @@ class Pooled:
     weighted: dict[str, list[float]] = field(
         default_factory=dict
     )  # label -> [w*adj, w*lo, w*hi, w]
+    fix: Corrector | None = None
+    by_matrix: dict[str, list[int]] = field(default_factory=dict)  # correction -> LABELS counts
+    _estimates: dict[str, tuple[float, float, float]] | None = None
 
     def raw(self, label: str) -> float | None:
         return share(self.count.get(label, 0), self.posts)
 
     def adjusted(self, label: str) -> tuple[float, float, float] | None:
+        if self.fix is not None and self.by_matrix:
+            return self._pooled_estimates().get(label)
         sums = self.weighted.get(label)
         if not sums or not sums[3]:
             return None
         return sums[0] / sums[3], sums[1] / sums[3], sums[2] / sums[3]
+
+    def _pooled_estimates(self) -> dict[str, tuple[float, float, float]]:
+        """Each label's estimate from the pooled counts of each confusion matrix used,
+        averaged weighted by the classified posts of each."""
+        if self._estimates is None and self.fix is not None:
+            sums = {label: [0.0, 0.0, 0.0] for label in LABELS}
+            total = 0
+            for matrix, counts in sorted(self.by_matrix.items()):
+                estimate = self.fix.estimate(matrix, counts, f"pooled\x00{matrix}\x00{counts}")
+                if estimate is None:
+                    continue
+                weight, total = sum(counts), total + sum(counts)
+                for i, label in enumerate(LABELS):
+                    parts = (estimate.shares[i], estimate.low[i], estimate.high[i])
+                    for j, value in enumerate(parts):
+                        sums[label][j] += weight * float(value)
+            self._estimates = (
+                {label: (s[0] / total, s[1] / total, s[2] / total) for label, s in sums.items()}
+                if total
+                else {}
+            )
+        return self._estimates or {}
 
 
 def _add(pooled: Pooled, row: Row, seen: set[tuple[Any, ...]]) -> None:
@@ -68,6 +101,9 @@ def _add(pooled: Pooled, row: Row, seen: set[tuple[Any, ...]]) -> None:
     if label is None:
         return
     pooled.count[label] = pooled.count.get(label, 0) + int(row.get("count") or 0)
+    if (matrix := row.get("correction")) and label in LABELS:
+        counts = pooled.by_matrix.setdefault(str(matrix), [0] * len(LABELS))
+        counts[LABELS.index(label)] += int(row.get("count") or 0)
     adjusted, weight = row.get("adjusted_share"), float(row.get("classified") or 0)
     if adjusted is not None and weight:
         sums = pooled.weighted.setdefault(label, [0.0, 0.0, 0.0, 0.0])
@@ -76,13 +112,23 @@ def _add(pooled: Pooled, row: Row, seen: set[tuple[Any, ...]]) -> None:
             sums[i] += weight * float(value if value is not None else adjusted)
 
 
-def pool(rows: Iterable[Row], by: Sequence[str]) -> dict[tuple[Any, ...], Pooled]:
-    """Index rows pooled per value of the `by` columns (all rows together for `by=()`)."""
+def corrector_of(ctx: RenderContext) -> Corrector | None:
+    """The error correction of the report's model, from its card (None without one)."""
+    model = ctx.facts.model
+    confusions = card_confusions(model.card) if model is not None and model.card else {}
+    return Corrector(confusions) if confusions else None
+
+
+def pool(
+    rows: Iterable[Row], by: Sequence[str], fix: Corrector | None = None
+) -> dict[tuple[Any, ...], Pooled]:
+    """Index rows pooled per value of the `by` columns (all rows together for `by=()`);
+    with `fix`, corrected shares are computed from the pooled counts (see the module doc)."""
     groups: dict[tuple[Any, ...], Pooled] = {}
     seen: dict[tuple[Any, ...], set[tuple[Any, ...]]] = {}
     for row in rows:
         key = tuple(row.get(k) for k in by)
-        _add(groups.setdefault(key, Pooled()), row, seen.setdefault(key, set()))
+        _add(groups.setdefault(key, Pooled(fix=fix)), row, seen.setdefault(key, set()))
     return groups
 
 
@@ -131,7 +177,7 @@ class Headline:
     def build(self, results: Mapping[str, pa.Table], ctx: RenderContext) -> tuple[Block, ...]:
         if INDEX_MONTH.id not in results:
             return (missing_notice(INDEX_MONTH, ctx),)
-        total = pool(records(results[INDEX_MONTH.id]), ()).get((), Pooled())
+        total = pool(records(results[INDEX_MONTH.id]), (), corrector_of(ctx)).get((), Pooled())
         items = [KeyFigure(ctx.t("col.posts"), i18n.fmt_int(ctx.lang, total.posts))]
         items += [
             KeyFigure(
@@ -187,7 +233,7 @@ class Monthly:
         if INDEX_MONTH.id not in results:
             return (missing_notice(INDEX_MONTH, ctx),)
         rows = [r | {"month": as_date(r.get("bucket"))} for r in records(results[INDEX_MONTH.id])]
-        groups = pool(rows, ("month",))
+        groups = pool(rows, ("month",), corrector_of(ctx))
         if not groups:
             return (Paragraph(ctx.t("index.monthly_text")), Notice(ctx.t("notice.empty")))
         axis = months(ctx.period)
@@ -264,7 +310,7 @@ class Breakdown:
     def build(self, results: Mapping[str, pa.Table], ctx: RenderContext) -> tuple[Block, ...]:
         if INDEX_MONTH.id not in results:
             return (missing_notice(INDEX_MONTH, ctx),)
-        groups = pool(records(results[INDEX_MONTH.id]), (self.column,))
+        groups = pool(records(results[INDEX_MONTH.id]), (self.column,), corrector_of(ctx))
         ordered = dict(sorted(groups.items(), key=lambda item: (-item[1].posts, str(item[0][0]))))
         if not ordered:
             return (Notice(ctx.t("notice.empty")),)
