@@ -67,3 +67,7 @@ def make_project(tmp_path: Path, texts: dict[int, str] | None = None) -> Path:
 def save_model(folder: Path, delay: float = 0.0) -> Path:
     trained(delay).save(folder)
     return folder
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]

@@ -8,34 +8,18 @@ import os
 import time
 from pathlib import Path
 
-import orjson
 import pytest
 from click.testing import CliRunner, Result
 from rich.console import Console
 
-from marsad.classify import loader
 from marsad.classify.classify_cli import print_file_run
-from marsad.classify.loader import LoadedModel, load_model
+from marsad.classify.loader import LoadedModel
 from marsad.classify.run import ColumnMissing, FileJob, FileRun, classify_file
 from marsad.classify.tabfiles import TableFileError, remove_stale_temps
 from marsad.cli import main
 from marsad.ingest.base import Reject
-from tests.classify.labelling import save_model
-from tests.classify.standin import KEY, registry_with_standin
-
-
-@pytest.fixture(autouse=True)
-def standin_registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "registry", registry_with_standin)
-
-
-@pytest.fixture()
-def model(tmp_path: Path) -> LoadedModel:
-    return load_model(str(save_model(tmp_path / "model")))
-
-
-def read_jsonl(path: Path) -> list[dict[str, object]]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+from tests.classify.labelling import read_jsonl
+from tests.classify.standin import KEY
 
 
 def classify(

@@ -17,11 +17,6 @@ from tests.classify.labelling import make_project, save_model
 from tests.classify.standin import KEY, TRAINING, registry_with_standin
 
 
-@pytest.fixture(autouse=True)
-def standin_registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "registry", registry_with_standin)
-
-
 @pytest.fixture()
 def model(tmp_path: Path) -> Path:
     return save_model(tmp_path / "model")

@@ -13,7 +13,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from marsad.classify import loader
 from marsad.classify.loader import LoadedModel, ModelError, load_model
 from marsad.classify.run import (
     ColumnMissing,
@@ -33,20 +32,17 @@ from marsad.classify.store import (
 )
 from marsad.classify.tabfiles import TableFileError
 from marsad.warehouse import Warehouse
-from tests.classify.labelling import POSTS, invoke, make_project, save_model, write_export
-from tests.classify.standin import KEY, TRAINING, registry_with_standin
+from tests.classify.labelling import (
+    POSTS,
+    invoke,
+    make_project,
+    read_jsonl,
+    save_model,
+    write_export,
+)
+from tests.classify.standin import KEY, TRAINING
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def standin_registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "registry", registry_with_standin)
-
-
-@pytest.fixture()
-def model(tmp_path: Path) -> LoadedModel:
-    return load_model(str(save_model(tmp_path / "model")))
 
 
 def warehouse_of(project: Path) -> Warehouse:
@@ -222,10 +218,6 @@ def test_a_killed_run_loses_at_most_a_batch_and_a_rerun_completes_without_duplic
 
 
 # --- files ---------------------------------------------------------------------------------
-
-
-def read_jsonl(path: Path) -> list[dict[str, object]]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
 
 
 def test_a_file_gets_one_row_per_input_row_in_order(tmp_path: Path, model: LoadedModel) -> None:
