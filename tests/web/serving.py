@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from typing import IO, Any
 
 import httpx
 
+from bench.web_bench import free_port
+
 from .test_cli_web import environment
 
 # The public form's own defences (proof-of-work, rate limit per address) are tested elsewhere;
@@ -26,12 +27,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 
 
 MARSAD_SERVE = (sys.executable, "-m", "marsad", "serve", "--project")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
