@@ -32,6 +32,7 @@ from marsad.web.cases.models import Case, Escalation
 from marsad.web.cases.personas import can_see_personal_data, persona_of
 from marsad.web.cases.states import Persona, State
 from marsad.web.cases.stats import public_stats
+from marsad.web.cases.taxonomy_actions import KEY_PATTERN
 
 api = NinjaAPI(
     title="marsad",
@@ -172,7 +173,7 @@ class EscalationList(Schema):
 
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-PLATFORM_KEY = r"^[a-z0-9]+(_[a-z0-9]+)*$"  # a taxonomy key (taxonomy_actions.KEY_PATTERN)
+PLATFORM_KEY = f"^{KEY_PATTERN.pattern}$"  # a taxonomy key
 
 
 class CaseFilters(Schema):

@@ -96,7 +96,8 @@ def find_by_receipt(code: str, passphrase: str) -> Case | None:
     return case if check_password(passphrase, case.passphrase_hash) else None
 
 
-def _open_to_reporter(case: Case) -> bool:
+def open_to_reporter(case: Case) -> bool:
+    """Whether the reporter may still add information or withdraw."""
     return State(case.state) in OPEN_TO_REPORTER and case.personal_data_purged_at is None
 
 
@@ -239,11 +240,12 @@ def add_staff_note(case: Case, text: str, actor: Any) -> Note:
 
 def reporter_add_information(case: Case, text: str) -> Note:
     """The reporter adds information through the status page (receipt code + passphrase)."""
-    if not _open_to_reporter(case):
-        raise ActionInvalid(_("this case is closed to new information"))
     if not text.strip():
         raise ActionInvalid(_("the message is empty"))
     with transaction.atomic():
+        case = _locked(case)  # a purge or a move committed meanwhile is seen here
+        if not open_to_reporter(case):
+            raise ActionInvalid(_("this case is closed to new information"))
         note = Note.objects.create(case=case, from_reporter=True, text=text.strip())
         audit.record(audit.REPORTER, "case.reporter_added", case_id=case.id, note=note.id)
     return note
@@ -254,7 +256,7 @@ def reporter_withdraw(case: Case) -> Case:
     with transaction.atomic():
         case = _locked(case)
         frm = State(case.state)
-        if not _open_to_reporter(case):
+        if not open_to_reporter(case):
             raise ActionInvalid(_("this case can no longer be withdrawn"))
         case.withdrawn_at = timezone.now()
         _apply_state(case, State.WITHDRAWN)

@@ -16,10 +16,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marsad.web.cases import audit
-from marsad.web.cases.actions import ActionInvalid, ActionRefused, refuse_if_purged
+from marsad.web.cases.actions import (
+    ActionInvalid,
+    ActionRefused,
+    open_to_reporter,
+    refuse_if_purged,
+)
 from marsad.web.cases.models import AuditEntry, Case
 from marsad.web.cases.personas import persona_of
-from marsad.web.cases.states import OPEN_TO_REPORTER, Persona, State
+from marsad.web.cases.states import Persona
 from marsad.web.evidence import storage
 from marsad.web.evidence.dangerous import accept
 from marsad.web.evidence.errors import CaptureError, EvidenceCorrupted, EvidenceRejected
@@ -57,7 +62,7 @@ def _check_adder(case: Case, actor: Any, kind: EvidenceKind) -> None:
     if is_reporter(actor):
         if kind != EvidenceKind.REPORTER_UPLOAD:
             raise ActionRefused(_("Reporters may only send files with their report."))
-        if State(case.state) not in OPEN_TO_REPORTER:
+        if not open_to_reporter(case):
             raise ActionInvalid(_("This case is closed to new information."))
         return
     require_evidence_worker(actor)
@@ -111,7 +116,8 @@ def _accepted(data: bytes, name: str) -> str:
     except EvidenceRejected as refused:
         if not name:
             raise
-        raise EvidenceRejected(f"“{name}”: {refused}") from None
+        message = _("“%(name)s”: %(reason)s") % {"name": name, "reason": refused}
+        raise EvidenceRejected(message) from None
 
 
 def clean_description(description: str) -> str:

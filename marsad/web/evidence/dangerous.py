@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from marsad.web.evidence import storage
 from marsad.web.evidence.errors import EvidenceRejected
 from marsad.web.evidence.sniff import sniff
 
@@ -165,7 +166,7 @@ def _inflate(data: bytes, cap: int) -> bytes:
 def max_expanded_bytes() -> int:
     """`MARSAD_MAX_EXPANDED_BYTES`: the Django setting, else the environment variable, else ten
     times the per-file limit."""
-    default = 10 * int(getattr(settings, "MARSAD_MAX_UPLOAD_BYTES", 20 * MIB))
+    default = 10 * storage.max_bytes()
     value = getattr(settings, "MARSAD_MAX_EXPANDED_BYTES", None)
     value = os.environ.get("MARSAD_MAX_EXPANDED_BYTES") if value is None else value
     return default if value is None else int(value)

@@ -9,8 +9,9 @@ from datetime import datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from marsad.web.cases.actions import open_to_reporter
 from marsad.web.cases.models import Case
-from marsad.web.cases.states import COUNTED, OPEN_TO_REPORTER, Outcome, State
+from marsad.web.cases.states import COUNTED, Outcome, State
 
 SENTENCES: dict[State, Promise] = {
     State.RECEIVED: _("We received your report. Nobody has reviewed it yet."),
@@ -87,7 +88,7 @@ def is_purged(case: Case) -> bool:
 
 def is_open(case: Case) -> bool:
     """Whether the reporter may still add information or withdraw."""
-    return State(case.state) in OPEN_TO_REPORTER and not is_purged(case)
+    return open_to_reporter(case)
 
 
 def sentence(case: Case) -> str:

@@ -17,6 +17,8 @@ import os
 
 from django.conf import settings
 
+from marsad.web.evidence import storage
+
 OFF = ("off", "none", "")
 MIB = 1024 * 1024
 
@@ -58,5 +60,5 @@ def pow_max_age() -> int:
 
 
 def max_request_bytes() -> int:
-    per_file = int(getattr(settings, "MARSAD_MAX_UPLOAD_BYTES", 20 * MIB))
+    per_file = storage.max_bytes()
     return _int("MARSAD_MAX_REQUEST_BYTES", 4 * per_file + MIB)

@@ -204,11 +204,14 @@ def _render_status(
 def status_add(request: HttpRequest) -> HttpResponse:
     expired = unsent.case_in_session(request.session)  # `opened_case` forgets an expired case
     case = session.opened_case(request.session)
+    wait = _over_limit(request)  # before anything is kept, even in the session
     if case is None:
+        if wait is not None:
+            return _too_many(request, wait)
         text = request.POST.get("text", "")
         unsent.keep(request.session, expired, text, files=bool(request.FILES))
         return redirect("public:status")
-    if (wait := _over_limit(request)) is not None:
+    if wait is not None:
         kept = AddInformationForm(initial=_typed(request))
         return _render_status(request, case, kept, wait_s=wait)
     form = AddInformationForm(request.POST, request.FILES)

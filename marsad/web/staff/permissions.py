@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 
@@ -53,4 +54,4 @@ def personas_required(*personas: Persona) -> Callable[[View], View]:
 def next_url(request: HttpRequest) -> str:
     """Where to come back to after the code step: this page, or the queue after a POST (a
     form's data cannot be carried over)."""
-    return request.get_full_path() if request.method == "GET" else "/staff/"
+    return request.get_full_path() if request.method == "GET" else reverse("staff:queue")
