@@ -31,7 +31,15 @@ from typing import Any
 import pyarrow as pa
 
 from marsad.analyze import options
-from marsad.analyze.base import AnalysisError, Context, Params, Period, parse_period, post_filter
+from marsad.analyze.base import (
+    NO_LANGUAGE,
+    AnalysisError,
+    Context,
+    Params,
+    Period,
+    parse_period,
+    post_filter,
+)
 from marsad.analyze.buckets import bucket_sql, check, day_sql
 from marsad.analyze.sql import rows
 from marsad.text.normalize import normalize
@@ -145,7 +153,7 @@ def campaign_sql(campaign: Campaign, params: Params) -> tuple[str, list[Any]]:
         SELECT {bucket} AS bucket, count(*) AS posts, count(DISTINCT p.author_id) AS authors,
                sum(p.metrics.views) AS views, sum(p.metrics.likes) AS likes,
                sum(p.metrics.shares) AS shares,
-               histogram(coalesce(p.lang, 'und')) AS languages,
+               histogram(coalesce(p.lang, '{NO_LANGUAGE}')) AS languages,
                histogram(p.platform) AS platforms
         FROM posts p
         WHERE p.created_at IS NOT NULL AND {where} AND {match}

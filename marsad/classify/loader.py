@@ -13,7 +13,6 @@ give the same version wherever they are copied.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,10 @@ from typing import Any
 import orjson
 
 from marsad.classify.base import MODEL_CARD, Classifier
-from marsad.registry import import_spec, with_plugins
+from marsad.registry import import_spec
 
 DEFAULT = "default"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
-ENTRY_POINT_GROUP = "marsad.classifiers"
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -72,14 +70,10 @@ def read_card(folder: Path) -> dict[str, Any]:
 
 
 def registry() -> dict[str, str]:
-    """Every classifier key -> "module:Class": the built-in ones, then entry points."""
-    specs: dict[str, str] = {}
-    try:
-        models = importlib.import_module("marsad.classify.models")
-        specs.update(getattr(models, "CLASSIFIERS", {}))
-    except ModuleNotFoundError:
-        pass
-    return with_plugins(specs, ENTRY_POINT_GROUP)
+    """Every classifier key -> "module:Class" (`marsad.classify.models.classifier_specs`)."""
+    from marsad.classify.models import classifier_specs
+
+    return dict(classifier_specs())
 
 
 def classifier_class(key: str, where: Path) -> Any:

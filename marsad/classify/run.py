@@ -177,7 +177,7 @@ def label_table(model: LoadedModel, rows: pa.RecordBatch, now: datetime) -> tupl
     columns["text_hash"] = rows.column("text_hash")
     columns["classified_at"] = pa.array([now] * n, type=LABEL_SCHEMA.field("classified_at").type)
     columns["post_day"] = rows.column("post_day")
-    columns["post_lang"] = rows.column("lang")
+    columns["post_lang"] = rows.column("post_lang")
     columns["post_dataset"] = rows.column("post_dataset")
     columns["replaces"] = rows.column("replaces")
     table = pa.table(columns).cast(LABEL_SCHEMA)

@@ -187,7 +187,7 @@ def _csv_reader(name: str, lines: CountedLines) -> Any:
     """A strict csv reader over `lines` (tab for .tsv names, else the header's delimiter), or
     None when the file is empty."""
     csv.field_size_limit(FIELD_SIZE_LIMIT)
-    if name.lower().removesuffix(".gz").endswith(".tsv"):
+    if _plain_name(Path(name)).endswith(".tsv"):
         return csv.reader(lines, delimiter="\t", strict=True)
     first = next(lines, None)
     if first is None:
@@ -231,7 +231,7 @@ class TableWriter:
         )
         self._csv: Any = None
         if self.kind == "csv":
-            tab = path.name.lower().removesuffix(".gz").endswith(".tsv")
+            tab = _plain_name(path).endswith(".tsv")
             self._csv = csv.writer(self._handle, delimiter="\t" if tab else ",")
             self._csv.writerow(self.columns)
 

@@ -73,7 +73,7 @@ class Spikes:
         spike_days = {as_date(r.get("day")) for r in spikes}
         if INDEX_DAY.id not in results:
             blocks.append(missing_notice(INDEX_DAY, ctx))
-        elif not records(results[INDEX_DAY.id]):  # no post in the period: no chart of nothing
+        elif results[INDEX_DAY.id].num_rows == 0:  # no post in the period: no chart of nothing
             blocks.append(Notice(ctx.t("notice.empty")))
         else:
             blocks.append(self._figure(results, ctx, spike_days))
